@@ -4,7 +4,8 @@
  */
 import type { KernelName, Kernels } from './kernels';
 import { tsKernels } from './ts';
-import { wasmMatmul, wasmSimdSupported } from './wasm/gemm';
+import { wasmSimdSupported } from './wasm/gemm';
+import { wasmKernels } from './wasm/index';
 
 /** The kernels every op calls. Mutate only through `setKernel` / `resetKernels`. */
 export const kernels: Kernels = { ...tsKernels };
@@ -36,8 +37,8 @@ export function resetKernels(): void {
  * Backend selection: which implementation sits behind the kernel interface.
  *
  * - 'ts': the plain TypeScript kernels everywhere (the reference; works on every runtime).
- * - 'wasm': WebAssembly SIMD kernels where they exist (so far: float32 matmul), the TypeScript
- *   kernels for everything else. Needs a runtime with WebAssembly SIMD (Node ≥ 16.4, current browsers).
+ * - 'wasm': WebAssembly SIMD kernels where they exist (kernels/wasm/index.ts lists them), the
+ *   TypeScript kernels for everything else. Needs a runtime with WebAssembly SIMD (Node ≥ 16.4, current browsers).
  *
  * The initial choice comes from the TAPEGRAD_BACKEND environment variable ('ts' or 'wasm') when
  * there is one; otherwise 'wasm' when the runtime supports SIMD, else 'ts'. Switch at any time
@@ -55,7 +56,7 @@ export function setBackend(name: BackendName): void {
     if (!wasmSimdSupported()) {
       throw new Error("setBackend: this runtime has no WebAssembly SIMD support; use setBackend('ts')");
     }
-    setKernel('matmul', wasmMatmul);
+    for (const [kernel, impl] of Object.entries(wasmKernels) as [KernelName, Kernels[KernelName]][]) setKernel(kernel, impl);
   }
   current = name;
 }
@@ -66,7 +67,7 @@ export function getBackend(): { name: BackendName; threads: number; simd: boolea
     name: current,
     threads: 1,
     simd: wasmSimdSupported(),
-    wasmKernels: current === 'wasm' ? (['matmul'] as const).filter((k) => kernels[k] === wasmMatmul) : [],
+    wasmKernels: current === 'wasm' ? (Object.keys(wasmKernels) as KernelName[]).filter((k) => kernels[k] === wasmKernels[k]) : [],
   };
 }
 

@@ -1,0 +1,12 @@
+/**
+ * The WebAssembly kernel set: every kernel that has a WebAssembly implementation, by name.
+ * `setBackend('wasm')` installs exactly these over the plain-TS set; each one falls back to its TS
+ * kernel itself for the cases it does not handle (float64, tiny arrays, unusual layouts).
+ * A new WebAssembly kernel is added here and nowhere else.
+ */
+import type { Kernels } from '../kernels';
+import { wasmMatmul } from './gemm';
+
+export const wasmKernels: Partial<Kernels> = {
+  matmul: wasmMatmul,
+};
