@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Compiles every AssemblyScript kernel packages/core/wasm/<name>.ts with asc and writes
- * packages/core/src/kernels/wasm/<name>_module.ts, which holds the .wasm bytes as base64
+ * Compiles every AssemblyScript kernel packages/core/wasm/<name>.ts with asc (some twice, with
+ * different flags: SPECIAL_BUILDS) and writes packages/core/src/kernels/wasm/<build>_module.ts, which holds the .wasm bytes as base64
  * (`export const <NAME>_WASM_BASE64 = '…'`). The generated modules are committed, so users and
  * `npm test` need no build step; a test recompiles each source and checks it matches.
  *
@@ -25,23 +25,45 @@ export const OUTPUT_DIR = join(CORE_DIR, 'src', 'kernels', 'wasm');
 /** The asc flags every kernel is compiled with (KERNELS.md §2). Plain SIMD128 only: relaxed SIMD needs a flag in Node 20. */
 export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'];
 
-/** The kernel names: packages/core/wasm/<name>.ts, sorted. */
+/**
+ * Builds that differ from `<name>.ts with ASC_FLAGS`: the GEMM is compiled twice, both importing
+ * their memory (the loader sizes it): once for an ordinary memory (one thread) and once for a shared
+ * one that the worker pool's threads all instantiate (4 GiB maximum: shared memories must declare one).
+ */
+const SPECIAL_BUILDS = {
+  gemm: { source: 'gemm', flags: [...ASC_FLAGS, '--importMemory', '--initialMemory', '1'] },
+  gemm_shared: {
+    source: 'gemm',
+    flags: [...ASC_FLAGS, '--importMemory', '--sharedMemory', '--enable', 'threads', '--initialMemory', '1', '--maximumMemory', '65536'],
+  },
+};
+
+/** Source file name (without .ts) and asc flags of build `name`. */
+export function buildOf(name) {
+  return SPECIAL_BUILDS[name] ?? { source: name, flags: ASC_FLAGS };
+}
+
+/** The build names, sorted: every packages/core/wasm/<name>.ts, with the special builds in place of their source. */
 export async function kernelNames() {
   const files = await readdir(SOURCE_DIR);
-  return files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
+  const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3));
+  const special = Object.entries(SPECIAL_BUILDS);
+  const covered = new Set(special.map(([, b]) => b.source));
+  return [...sources.filter((s) => !covered.has(s)), ...special.map(([name]) => name)].sort();
 }
 
 /**
- * Compiles packages/core/wasm/<name>.ts with ASC_FLAGS and returns the .wasm bytes (nothing is
- * written to disk). Throws with asc's diagnostics on a compile error.
+ * Compiles build `name` (packages/core/wasm/<source>.ts with its flags) and returns the .wasm bytes
+ * (nothing is written to disk). Throws with asc's diagnostics on a compile error.
  */
 export async function compileKernel(name) {
   const { default: asc } = await import('assemblyscript/asc');
   let binary = null;
   const stderr = [];
+  const { source, flags } = buildOf(name);
   // Compiled from inside SOURCE_DIR, so nothing in the output depends on where the repository or the shell is.
-  const entry = `${name}.ts`;
-  const { error } = await asc.main([entry, '--baseDir', SOURCE_DIR, ...ASC_FLAGS, '--outFile', `${name}.wasm`], {
+  const entry = `${source}.ts`;
+  const { error } = await asc.main([entry, '--baseDir', SOURCE_DIR, ...flags, '--outFile', `${name}.wasm`], {
     stdout: { write() { return true; } },
     stderr: { write(s) { stderr.push(String(s)); return true; } },
     writeFile(filename, contents) {
@@ -57,12 +79,13 @@ export async function compileKernel(name) {
 export function renderModule(name, bytes) {
   const constName = `${name.toUpperCase()}_WASM_BASE64`;
   const base64 = Buffer.from(bytes).toString('base64');
+  const { source, flags } = buildOf(name);
   return [
     '// GENERATED FILE — do not edit.',
-    `// WebAssembly module compiled from packages/core/wasm/${name}.ts with`,
-    `//   asc ${name}.ts ${ASC_FLAGS.join(' ')}`,
+    `// WebAssembly module compiled from packages/core/wasm/${source}.ts with`,
+    `//   asc ${source}.ts ${flags.join(' ')}`,
     `// (${bytes.length} bytes). Regenerate with: node packages/core/scripts/build_wasm.mjs`,
-    `// test/kernels/wasm/${name}.test.ts checks that this file matches its source.`,
+    `// test/kernels/wasm/${source}.test.ts checks that this file matches its source.`,
     `export const ${constName} =`,
     `  '${base64}';`,
     '',

@@ -52,4 +52,5 @@ export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckReport, 
 
 // kernels
 export { kernels, setKernel, resetKernels, setBackend, getBackend, type BackendName } from './kernels/registry';
+export { setNumThreads, getNumThreads } from './kernels/wasm/gemm';
 export type { Kernels, KernelName, OptimizerKernels, UnaryKernelOp, BinaryKernelOp, ReduceKernelOp } from './kernels/kernels';

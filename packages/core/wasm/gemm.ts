@@ -1,11 +1,11 @@
 /**
  * WebAssembly SIMD GEMM (AssemblyScript): C = op(A) · op(B), float32, one product per call.
  *
- * Compiled by packages/core/scripts/build_wasm.mjs with
- *   asc gemm.ts -O3 --runtime stub --enable simd --noAssert
- * into packages/core/src/kernels/wasm/gemm_module.ts (base64). The loader is
- * packages/core/src/kernels/wasm/gemm.ts: it copies the operands into this module's linear memory,
- * calls `gemm`, and copies C out.
+ * Compiled twice by packages/core/scripts/build_wasm.mjs (see BUILDS there), both importing their memory:
+ * gemm_module.ts for one thread (ordinary memory) and gemm_shared_module.ts for the worker pool (shared
+ * memory, `--enable threads`). The loader, packages/core/src/kernels/wasm/gemm.ts, copies the operands
+ * into that memory, calls `gemm` (split over threads by kernels/wasm/pool.ts when big enough) and
+ * copies C out. The kernel itself uses no atomics: threads synchronise in JS.
  *
  * Design (KERNELS.md §1–§2). Measured here (Node 20, one thread, operands already in wasm memory,
  * quiet phases of this VM): 52–55 GFLOP/s at n = 256…1024, about 90 % of what 128-bit mul + add can
@@ -26,9 +26,9 @@
  * - Block sizes as KERNELS.md found them; re-measured here with no gain from NC ∈ {256, 512, 1024},
  *   MC ∈ {48, 96, 144} or KC ∈ {128, 384, 512}. k is split into equal blocks of at most KC.
  *
- * Memory layout (bytes): [static data | __heap_base, 64-aligned: pack A (MC·KC f32) | pack B (KC·NC f32)
- * | edge tile (32 f32) | workBase(): free for the caller's operands]. The module allocates nothing;
- * the caller grows memory so that everything it passes, and workBase(), lie inside it.
+ * Memory: the module has only its static data, up to dataEnd(); everything else belongs to the caller,
+ * who passes operand pointers and a private scratch block (pack A: MC·KC f32 | pack B: KC·NC f32 |
+ * edge tile: 32 f32) to each call, one per thread. The module allocates nothing.
  */
 
 /** Micro-tile rows (A panel height). */
@@ -42,45 +42,44 @@ const MC: i32 = 72;
 /** Columns of op(B) per packed block (multiple of NR): the packed B block is KC·NC·4 = 2 MiB. */
 const NC: i32 = 2048;
 
-@inline function packABase(): usize {
+const PACK_A_BYTES: usize = <usize>(MC * KC * 4);
+const PACK_B_BYTES: usize = <usize>(KC * NC * 4);
+const TILE_BYTES: usize = <usize>(MR * NR * 4);
+
+/** First byte after this module's static data, 64-byte aligned: the caller's memory starts here. */
+export function dataEnd(): usize {
   return (__heap_base + 63) & ~(<usize>63);
 }
 
-@inline function packBBase(): usize {
-  return packABase() + <usize>(MC * KC * 4);
-}
-
-@inline function tileBase(): usize {
-  return packBBase() + <usize>(KC * NC * 4);
-}
-
-/** First byte of linear memory the caller may use for operands (64-byte aligned). */
-export function workBase(): usize {
-  return tileBase() + <usize>(MR * NR * 4) + 64;
+/**
+ * Bytes of scratch one gemm call needs (pack A | pack B | edge tile), a multiple of 64. Each thread
+ * calling gemm at the same time passes its own scratch block.
+ */
+export function scratchBytes(): usize {
+  return (PACK_A_BYTES + PACK_B_BYTES + TILE_BYTES + 63) & ~(<usize>63);
 }
 
 /**
- * C (m×n, row-major, contiguous at `c`) = op(A) · op(B), overwritten.
- * A at `a` is m×k row-major, or k×m when transA ≠ 0; B at `b` is k×n row-major, or n×k when transB ≠ 0.
- * Pointers are byte addresses in this module's memory; they need only 4-byte alignment.
+ * C = op(A) · op(B), overwritten; op(A) is m×k, op(B) k×n, C m×n with rows ldc elements apart.
+ * Element (i, p) of op(A) is the float at a + (i·ars + p·acs)·4, element (p, j) of op(B) the float at
+ * b + (p·brs + j·bcs)·4, so transposed operands and sub-blocks (one thread's rows or columns) are only
+ * other strides. Pointers are byte addresses in linear memory (4-byte aligned); `scratch` is
+ * scratchBytes() bytes, 64-aligned, used by this call alone.
  */
-export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32): void {
+export function gemm(a: usize, ars: usize, acs: usize, b: usize, brs: usize, bcs: usize, c: usize, ldc: usize,
+  m: i32, k: i32, n: i32, scratch: usize): void {
   if (m <= 0 || n <= 0) return;
+  const ldcb = ldc << 2;
   if (k <= 0) {
-    memory.fill(c, 0, (<usize>m * <usize>n) << 2);
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcb, 0, <usize>n << 2);
     return;
   }
-  // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
-  const ars: usize = transA ? 1 : <usize>k;
-  const acs: usize = transA ? <usize>m : 1;
-  const brs: usize = transB ? 1 : <usize>n;
-  const bcs: usize = transB ? <usize>k : 1;
   // Equal k-blocks of at most KC (k = 300 → 2 × 150 rather than 256 + 44).
   const nkb = (k + KC - 1) / KC;
   const kcb = (k + nkb - 1) / nkb;
-  const pa = packABase();
-  const pb = packBBase();
-  const ldc = <usize>n << 2;
+  const pa = scratch;
+  const pb = scratch + PACK_A_BYTES;
+  const tile = pb + PACK_B_BYTES;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kcb) {
@@ -93,11 +92,11 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, trans
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = pb + ((<usize>jr * <usize>kc) << 2); // panel jr/NR starts at (jr/NR)·kc·NR floats
-          const cj = c + ((<usize>ic * <usize>n + <usize>(jc + jr)) << 2);
+          const cj = c + ((<usize>ic * ldc + <usize>(jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const ap = pa + ((<usize>ir * <usize>kc) << 2); // panel ir/MR starts at (ir/MR)·kc·MR floats
-            micro(ap, bp, kc, cj + <usize>ir * ldc, ldc, mr, nr, first);
+            micro(ap, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, tile);
           }
         }
       }
@@ -107,7 +106,8 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, trans
 
 /**
  * The 4×8 register tile: acc = A panel (kc×4, k-major) · B panel (kc×8, k-major); then C = acc
- * (first k-block) or C += acc. Only the first mr rows and nr columns of the tile are inside C.
+ * (first k-block) or C += acc; ldc is C's row stride in bytes. Only the first mr rows and nr columns of
+ * the tile are inside C: those tiles go through the 32-float scratch tile `t`.
  *
  * Measured choices (V8 in Node 20, interleaved runs at n = 512, tensors in wasm memory):
  * - @inline (into gemm): ~49–52 GFLOP/s, against ~41 as a called function.
@@ -115,7 +115,7 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, trans
  *   hoist all the loads, spill accumulators to the stack and drop to ~32 GFLOP/s.
  * - A panels pre-broadcast to 4 lanes (plain v128.load instead of load32_splat) measured the same.
  */
-@inline function micro(ap: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool): void {
+@inline function micro(ap: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -153,7 +153,6 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, trans
       v128.store(c3, f32x4.add(v128.load(c3), c30)); v128.store(c3, f32x4.add(v128.load(c3, 16), c31), 16);
     }
   } else {
-    const t = tileBase();
     v128.store(t, c00); v128.store(t, c01, 16);
     v128.store(t, c10, 32); v128.store(t, c11, 48);
     v128.store(t, c20, 64); v128.store(t, c21, 80);

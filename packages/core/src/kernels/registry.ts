@@ -4,7 +4,7 @@
  */
 import type { KernelName, Kernels } from './kernels';
 import { tsKernels } from './ts';
-import { wasmSimdSupported } from './wasm/gemm';
+import { getNumThreads, wasmSimdSupported } from './wasm/gemm';
 import { wasmKernels } from './wasm/index';
 
 /** The kernels every op calls. Mutate only through `setKernel` / `resetKernels`. */
@@ -65,7 +65,8 @@ export function setBackend(name: BackendName): void {
 export function getBackend(): { name: BackendName; threads: number; simd: boolean; wasmKernels: string[] } {
   return {
     name: current,
-    threads: 1,
+    // Only the WebAssembly GEMM uses threads; the TS backend runs on the calling thread.
+    threads: current === 'wasm' ? getNumThreads() : 1,
     simd: wasmSimdSupported(),
     wasmKernels: current === 'wasm' ? (Object.keys(wasmKernels) as KernelName[]).filter((k) => kernels[k] === wasmKernels[k]) : [],
   };

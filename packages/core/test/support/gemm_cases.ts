@@ -1,6 +1,8 @@
 /** GEMM test cases shared by the TS and WASM kernel tests: shapes, layouts and seeded operands. */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { FloatArray } from '../../src/dtype';
+import { matmul as tsMatmul } from '../../src/kernels/ts/matmul';
 
 /** Deterministic values in [-1, 1) (mulberry32), so a failing case is reproducible from its seed. */
 export function fillRandom(arr: FloatArray, seed: number): void {
@@ -68,4 +70,33 @@ export function gemmOperands<C extends Float32ArrayConstructor | Float64ArrayCon
   out.fill(Number.NaN);
   out.fill(SENTINEL, size);
   return { a, b, out, aStride, bStride, size };
+}
+
+/** A float32 GEMM with the kernel interface's matmul signature (offsets required). */
+export type Float32GemmKernel = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number) => unknown;
+
+/**
+ * Runs `kernel` on the case (float32) and compares every element with the TS kernel (float64
+ * accumulation). Tolerance: the bound for a length-k float32 dot product accumulated in order,
+ * |got − ref| ≤ (k + 2)·u·Σ|a·b| with u = 2⁻²⁴ (k roundings of the sum and products, plus the
+ * rounding of the reference to float32); Σ|a·b| comes from the TS kernel on |A| and |B|.
+ */
+export function checkAgainstTs(c: GemmCase, kernel: Float32GemmKernel): void {
+  const { batch, m, k, n, transA, transB, aOffset, bOffset } = c;
+  const { a, b, out, aStride, bStride, size } = gemmOperands(c, Float32Array);
+
+  kernel(a, b, out, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
+
+  const ref = new Float32Array(size);
+  tsMatmul(a, b, ref, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
+  const absSum = new Float32Array(size);
+  tsMatmul(a.map(Math.abs), b.map(Math.abs), absSum, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
+  const tol = (k + 2) * 2 ** -24;
+  for (let i = 0; i < size; i++) {
+    if (!(Math.abs(out[i]! - ref[i]!) <= tol * absSum[i]!)) {
+      throw new Error(`mismatch at flat index ${i}: got ${out[i]}, TS kernel ${ref[i]} (Σ|ab| = ${absSum[i]}) in ${JSON.stringify(c)}`);
+    }
+  }
+  for (let i = size; i < size + 3; i++) expect(out[i]).toBe(SENTINEL);
 }

@@ -3,13 +3,16 @@
  * plain-TS kernel (kernels/ts/matmul.ts) and can replace it with `setKernel('matmul', wasmMatmul)`.
  *
  * The kernel itself is packages/core/wasm/gemm.ts (AssemblyScript; 4×8 f32x4 micro-tile on packed
- * panels, KC = 256, MC = 72; see its header), compiled by scripts/build_wasm.mjs into ./gemm_module.ts.
+ * panels, KC = 256, MC = 72; see its header), compiled by scripts/build_wasm.mjs into ./gemm_module.ts
+ * (ordinary memory) and ./gemm_shared_module.ts (shared memory, for the worker pool in ./pool.ts).
  *
  * Tensors stay in ordinary garbage-collected typed arrays. Each call copies the operands into the
- * module's own linear memory, runs the product there and copies C out (KERNELS.md: ≤ 2 % of the GEMM
- * time from n = 256). Layout above the module's pack buffers (workBase): C (batch·m·n) | A | B.
- * The memory grows to the largest call seen and is kept for reuse (it never shrinks); the views over
- * it are cached and re-created after a grow, so a call allocates nothing else.
+ * module's linear memory, runs the product there and copies C out (KERNELS.md: ≤ 2 % of the GEMM
+ * time from n = 256). Memory layout (bytes): [module data | control block | one scratch block per
+ * thread | C (batch·m·n) | A | B]. The memory is shared when the runtime allows it (then products of
+ * at least PARALLEL_MIN multiply-adds are split over setNumThreads() threads), grows to the largest
+ * call seen and is kept for reuse (it never shrinks); the views over it are cached and re-created
+ * after a grow, so a call allocates nothing else.
  *
  * Delegated to the TS kernel: float64 (or mixed) operands, tiny products (m·n·k < TINY = 1024, where
  * the fixed cost of the copies and the call dominates), and runtimes without WebAssembly SIMD.
@@ -17,6 +20,8 @@
 import type { FloatArray } from '../../dtype';
 import { matmul as tsMatmul } from '../ts/matmul';
 import { GEMM_WASM_BASE64 } from './gemm_module';
+import { GEMM_SHARED_WASM_BASE64 } from './gemm_shared_module';
+import { CONTROL_BYTES, GemmPool, defaultThreads, threadsSupported, type GemmFn } from './pool';
 
 /**
  * Below this many multiply-adds (m·n·k) the TS kernel is used. Measured here (Node 20, per call): the WASM
@@ -28,6 +33,13 @@ const TINY = 1024;
 /** Views over C are cached per length; the cache is cleared when it holds this many. */
 const MAX_VIEWS = 64;
 const PAGE = 65536;
+/** The memory's maximum (4 GiB, all of wasm32): shared memories must declare one, and the module's import says this. */
+const MAX_PAGES = 65536;
+/**
+ * From this many multiply-adds (m·n·k summed over the batch) a product is split over the pool's
+ * threads: about 40 µs on one thread, where sharing starts to pay (measured: docs/performance.md).
+ */
+const PARALLEL_MIN = 1 << 20;
 
 /**
  * The parts of the WebAssembly JS API used here, typed locally: the project compiles against lib
@@ -37,17 +49,18 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 
 interface GemmExports {
-  memory: WasmMemory;
-  workBase(): number;
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number): void;
+  dataEnd(): number;
+  scratchBytes(): number;
+  gemm: GemmFn;
 }
 
 /** The runtime's WebAssembly object, or undefined where there is none. */
@@ -86,48 +99,115 @@ function decodeBase64(s: string): Uint8Array {
   throw new Error('wasm gemm: no base64 decoder (atob or Buffer) in this runtime');
 }
 
-/** The instantiated module (null: not yet tried; false: unavailable, use TS). */
-let wasm: GemmExports | null | false = null;
-/** First byte for operands (after the module's pack buffers), 64-aligned. */
-let workBase = 0;
+interface Runtime {
+  memory: WasmMemory;
+  /** Whether memory is shared (then the worker pool may run). */
+  shared: boolean;
+  /** The compiled module, handed to the workers. */
+  module: object;
+  gemm: GemmFn;
+  /** First byte after the module's static data (64-aligned): the control block starts here. */
+  dataEnd: number;
+  /** Bytes of one thread's scratch (packed panels). */
+  scratchBytes: number;
+}
+
+/** The runtime (null: not yet tried; false: unavailable, use TS). */
+let runtime: Runtime | null | false = null;
 /** Float32 view over the whole memory; re-created after every grow. */
-let heap = new Float32Array(0);
-/** Views over C at workBase, by length; cleared on grow. */
-let cViews = new Map<number, Float32Array>();
+let heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
+/** Views over C at element viewsAt, by length; cleared on grow and when C moves (the thread count changed). */
+let cViews = new Map<number, Float32Array<ArrayBufferLike>>();
+let viewsAt = -1;
 
 /** Instantiates the module on first use (synchronously: it is ~2.8 KB). Returns false when unavailable. */
-function instance(): GemmExports | false {
-  if (wasm === null) {
-    wasm = false;
+function instance(): Runtime | false {
+  if (runtime === null) {
+    runtime = false;
     const api = wasmApi();
     if (api && wasmSimdSupported()) {
       try {
-        const module = new api.Module(decodeBase64(GEMM_WASM_BASE64));
-        const exp = new api.Instance(module, {}).exports as GemmExports;
-        workBase = exp.workBase() >>> 0;
-        wasm = exp;
-        heap = new Float32Array(exp.memory.buffer);
+        runtime = instantiate(api, true);
       } catch {
-        wasm = false;
+        // No shared memory here (e.g. a browser page that is not cross-origin isolated): one thread.
+        try { runtime = instantiate(api, false); } catch { runtime = false; }
       }
     }
+    if (runtime) heap = new Float32Array(runtime.memory.buffer);
   }
-  return wasm;
+  return runtime;
+}
+
+function instantiate(api: WasmApi, shared: boolean): Runtime {
+  const memory = new api.Memory(shared ? { initial: 64, maximum: MAX_PAGES, shared: true } : { initial: 64 });
+  const module = new api.Module(decodeBase64(shared ? GEMM_SHARED_WASM_BASE64 : GEMM_WASM_BASE64));
+  const exp = new api.Instance(module, { env: { memory } }).exports as GemmExports;
+  return { memory, shared, module, gemm: exp.gemm, dataEnd: exp.dataEnd() >>> 0, scratchBytes: exp.scratchBytes() >>> 0 };
+}
+
+// ── threads ───────────────────────────────────────────────────────────────
+
+let requestedThreads: number | undefined;
+let pool: GemmPool | null = null;
+
+/**
+ * Sets how many threads large float32 products use on the WebAssembly backend: the calling thread
+ * plus n − 1 workers (default: the number of cores, or TAPEGRAD_THREADS). Where threads are not
+ * available (no worker_threads or no shared memory: browsers, for now) the count stays 1.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: the thread count must be a positive integer, got ${String(n)}`);
+  requestedThreads = n;
+  if (pool && pool.threads !== effectiveThreads()) {
+    pool.close();
+    pool = null;
+  }
+}
+
+/** The thread count large WebAssembly products run on (1 where threads are unavailable). */
+export function getNumThreads(): number {
+  return effectiveThreads();
+}
+
+function effectiveThreads(): number {
+  requestedThreads ??= defaultThreads();
+  if (requestedThreads === 1 || !threadsSupported()) return 1;
+  const r = instance();
+  return r && r.shared && (pool === null || pool.usable) ? requestedThreads : 1;
+}
+
+/** Diagnostics for tests: the pool's thread count and how many tasks its workers have run (0 without a pool). */
+export function poolStats(): { threads: number; workerTasks: number } {
+  return pool ? { threads: pool.threads, workerTasks: pool.workerTasks } : { threads: 1, workerTasks: 0 };
+}
+
+/** Byte offset of thread i's scratch block. */
+const scratchAt = (r: Runtime, i: number): number => r.dataEnd + CONTROL_BYTES + i * r.scratchBytes;
+
+/** The pool for the current thread count, started on first use; null for one thread. */
+function currentPool(r: Runtime): GemmPool | null {
+  const threads = effectiveThreads();
+  if (threads === 1) return null;
+  if (pool === null) {
+    ensureMemory(r, scratchAt(r, threads));
+    pool = new GemmPool(r.module, r.memory, r.gemm, r.dataEnd, (i) => scratchAt(r, i), threads);
+  }
+  return pool;
 }
 
 /** Makes linear memory at least `bytes` long. False if it cannot grow (then the caller falls back to TS). */
-function ensureMemory(w: GemmExports, bytes: number): boolean {
-  const have = w.memory.buffer.byteLength;
+function ensureMemory(r: Runtime, bytes: number): boolean {
+  const have = r.memory.buffer.byteLength;
   if (bytes > have) {
-    if (bytes > 4 * 1024 * 1024 * 1024) return false;
+    if (bytes > MAX_PAGES * PAGE) return false;
     try {
-      w.memory.grow(Math.ceil((bytes - have) / PAGE));
+      r.memory.grow(Math.ceil((bytes - have) / PAGE));
     } catch {
       return false;
     }
   }
-  if (heap.buffer !== w.memory.buffer) {
-    heap = new Float32Array(w.memory.buffer);
+  if (heap.buffer !== r.memory.buffer) {
+    heap = new Float32Array(r.memory.buffer);
     cViews = new Map();
   }
   return true;
@@ -171,34 +251,49 @@ export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch:
 
 /**
  * The WebAssembly path of wasmMatmul for float32 at any size (no tiny-product or dtype dispatch;
- * exported for tests and benchmarks). Returns false, having written nothing, when WebAssembly SIMD is
+ * exported for tests and benchmarks). Products of at least PARALLEL_MIN multiply-adds run on every
+ * thread (setNumThreads). Returns false, having written nothing, when WebAssembly SIMD is
  * unavailable or memory cannot grow enough; the caller then uses another kernel.
  */
 export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): boolean {
   if (batch <= 0 || m <= 0 || n <= 0) return true;
-  const w = instance();
-  if (!w) return false;
+  const r = instance();
+  if (!r) return false;
   // A stack of contiguous row-major A's times one shared B is a single (batch·m)×k GEMM.
   if (batch > 1 && bBatchStride === 0 && !transA && aBatchStride === m * k) {
     m *= batch;
     batch = 1;
   }
+  const p = batch * m * n * k >= PARALLEL_MIN ? currentPool(r) : null;
+  const threads = p ? p.threads : 1;
   const mn = m * n;
   const cLen = batch * mn;
   const aLo = aOffset, aHi = aOffset + (aBatchStride === 0 ? 0 : (batch - 1) * aBatchStride) + m * k;
   const bLo = bOffset, bHi = bOffset + (bBatchStride === 0 ? 0 : (batch - 1) * bBatchStride) + k * n;
-  // Element indices in the heap: C at workBase, then A's and B's copies (whole array or the used slice).
-  const cAt = workBase >>> 2;
+  // Element indices in the heap: C after the scratch blocks, then A's and B's copies (whole array or the used slice).
+  const cAt = scratchAt(r, threads) >>> 2;
   const aAt = cAt + align16(cLen);
   const bAt = aAt + align16(copyLength(a, aLo, aHi));
   const end = bAt + align16(copyLength(b, bLo, bHi));
-  if (!ensureMemory(w, end * 4)) return false;
-  const a0 = copyIn(a, aLo, aHi, aAt);
-  const b0 = copyIn(b, bLo, bHi, bAt);
-  const ta = transA ? 1 : 0, tb = transB ? 1 : 0;
-  for (let t = 0; t < batch; t++) {
-    w.gemm((a0 + aOffset + t * aBatchStride) * 4, (b0 + bOffset + t * bBatchStride) * 4, (cAt + t * mn) * 4, m, k, n, ta, tb);
+  if (!ensureMemory(r, end * 4)) return false;
+  const a0 = copyIn(a, aLo, aHi, aAt) + aOffset;
+  const b0 = copyIn(b, bLo, bHi, bAt) + bOffset;
+  // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  if (p) {
+    p.run({ a: a0 * 4, ars, acs, b: b0 * 4, brs, bcs, c: cAt * 4, ldc: n, m, k, n,
+      batch, aItem: aBatchStride * 4, bItem: bBatchStride * 4, cItem: mn * 4 });
+  } else {
+    const scratch = scratchAt(r, 0);
+    for (let t = 0; t < batch; t++) {
+      r.gemm((a0 + t * aBatchStride) * 4, ars, acs, (b0 + t * bBatchStride) * 4, brs, bcs, (cAt + t * mn) * 4, n, m, k, n, scratch);
+    }
+  }
+  if (viewsAt !== cAt) {
+    cViews = new Map();
+    viewsAt = cAt;
   }
   let view = cViews.get(cLen);
   if (view === undefined) {

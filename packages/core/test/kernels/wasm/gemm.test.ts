@@ -10,42 +10,17 @@ import type { FloatArray } from '../../../src/dtype';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
 import { wasmMatmul, wasmMatmulF32, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
-import { SENTINEL, TRANS, baseCase, fillRandom, gemmCaseArb, gemmOperands, type GemmCase } from '../../support/gemm_cases';
+import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
+import { TRANS, baseCase, checkAgainstTs, fillRandom, gemmCaseArb, type Float32GemmKernel, type GemmCase } from '../../support/gemm_cases';
 
-type Case = GemmCase;
-
-type Kernel = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number) => unknown;
+type Kernel = Float32GemmKernel;
 
 /** The WASM path at every size (wasmMatmul itself hands products below 1024 multiply-adds to TS). */
 const wasmAnySize: Kernel = (...args) => {
   if (!wasmMatmulF32(...args)) throw new Error('the WebAssembly path declined the product');
 };
 
-/**
- * Runs `kernel` on the case (float32) and compares every element with the TS kernel (float64
- * accumulation). Tolerance: the bound for a length-k float32 dot product accumulated in order,
- * |got − ref| ≤ (k + 2)·u·Σ|a·b| with u = 2⁻²⁴ (k roundings of the sum and products, plus the
- * rounding of the reference to float32); Σ|a·b| comes from the TS kernel on |A| and |B|.
- */
-function check(c: Case, kernel: Kernel = wasmAnySize): void {
-  const { batch, m, k, n, transA, transB, aOffset, bOffset } = c;
-  const { a, b, out, aStride, bStride, size } = gemmOperands(c, Float32Array);
-
-  kernel(a, b, out, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
-
-  const ref = new Float32Array(size);
-  tsMatmul(a, b, ref, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
-  const absSum = new Float32Array(size);
-  tsMatmul(a.map(Math.abs), b.map(Math.abs), absSum, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
-  const tol = (k + 2) * 2 ** -24;
-  for (let i = 0; i < size; i++) {
-    if (!(Math.abs(out[i]! - ref[i]!) <= tol * absSum[i]!)) {
-      throw new Error(`mismatch at flat index ${i}: got ${out[i]}, TS kernel ${ref[i]} (Σ|ab| = ${absSum[i]}) in ${JSON.stringify(c)}`);
-    }
-  }
-  for (let i = size; i < size + 3; i++) expect(out[i]).toBe(SENTINEL);
-}
+const check = (c: GemmCase, kernel: Kernel = wasmAnySize): void => checkAgainstTs(c, kernel);
 
 const caseArb = gemmCaseArb;
 const base = baseCase;
@@ -129,26 +104,30 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
 // The committed module must be what the source compiles to (npm test needs no build step).
 
 describe('kernels/wasm gemm_module.ts', () => {
-  it('decodes to a valid WebAssembly module exporting gemm, workBase and memory', () => {
+  it('both builds decode to valid WebAssembly modules exporting gemm, dataEnd and scratchBytes and importing their memory', () => {
     // WebAssembly's classes are not in the project's type libs (ES2022, no DOM): typed locally.
     const wa = (globalThis as unknown as { WebAssembly: {
-      Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
+      Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[]; imports(module: object): { module: string; name: string; kind: string }[] };
     } }).WebAssembly;
-    const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64');
-    const names = wa.Module.exports(new wa.Module(bytes)).map((e) => e.name).sort();
-    expect(names).toEqual(['gemm', 'memory', 'workBase']);
+    for (const base64 of [GEMM_WASM_BASE64, GEMM_SHARED_WASM_BASE64]) {
+      const module = new wa.Module(Buffer.from(base64, 'base64'));
+      expect(wa.Module.exports(module).map((e) => e.name).sort()).toEqual(['dataEnd', 'gemm', 'memory', 'scratchBytes']);
+      expect(wa.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    }
   });
 
   // assemblyscript is a devDependency, so `npm ci` always installs it: this check always runs.
   {
-    it('matches packages/core/wasm/gemm.ts recompiled with the same asc flags', async () => {
+    it('both builds match packages/core/wasm/gemm.ts recompiled with their asc flags', async () => {
       const scriptUrl = new URL('../../../scripts/build_wasm.mjs', import.meta.url).href;
       const build = await import(/* @vite-ignore */ scriptUrl);
-      const bytes: Uint8Array = await build.compileKernel('gemm');
-      expect(Buffer.from(bytes).toString('base64')).toBe(GEMM_WASM_BASE64);
-      // and the whole generated file, header included, is what the build script writes
-      const committed = readFileSync(fileURLToPath(new URL('../../../src/kernels/wasm/gemm_module.ts', import.meta.url)), 'utf8');
-      expect(committed).toBe(build.renderModule('gemm', bytes));
+      for (const [name, base64] of [['gemm', GEMM_WASM_BASE64], ['gemm_shared', GEMM_SHARED_WASM_BASE64]] as const) {
+        const bytes: Uint8Array = await build.compileKernel(name);
+        expect(Buffer.from(bytes).toString('base64')).toBe(base64);
+        // and the whole generated file, header included, is what the build script writes
+        const committed = readFileSync(fileURLToPath(new URL(`../../../src/kernels/wasm/${name}_module.ts`, import.meta.url)), 'utf8');
+        expect(committed).toBe(build.renderModule(name, bytes));
+      }
     }, 60_000);
   }
 });

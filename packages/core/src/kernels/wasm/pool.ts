@@ -1,0 +1,257 @@
+/**
+ * The worker pool behind the WebAssembly GEMM: the calling thread plus (threads − 1) workers, all
+ * running the same module on one shared WebAssembly.Memory (KERNELS.md §3).
+ *
+ * How a product is split. The caller writes the job (operand pointers, strides, sizes, how it is cut
+ * into tasks) into a control block in shared memory, opens the task counter and bumps a generation
+ * counter. Every participant — the caller included — then claims tasks with an atomic increment until
+ * none are left. Claiming, rather than assigning, means the caller never waits for a worker to wake
+ * up: a worker that is asleep (50–100 µs to wake on this VM) or still starting simply gets fewer tasks,
+ * and the worst case is the one-thread time. The caller waits only for tasks a worker has claimed.
+ *
+ * Workers spin on the generation counter for SPIN_MS after each job (a wake-up costs ~0.2 µs while
+ * spinning), then sleep in Atomics.wait; the caller notifies only when someone sleeps. Workers are
+ * unref'd, so they never keep a Node process alive, and they run only WebAssembly on memory the
+ * caller owns. Threads need Node's worker_threads and a shared memory (SharedArrayBuffer); anywhere
+ * else — browsers included, for now — the pool has one thread and everything runs on the caller.
+ *
+ * The task loop (`runTasks`) and the worker's main loop (`workerLoop`) are each one definition used
+ * by both sides: the worker's source text is built from them with Function.prototype.toString, so they
+ * may use only their parameters and globals (hence the numeric slot indices, listed below).
+ */
+
+// ── control block: Int32 slots, then Float64 job parameters ────────────────────────────────
+// Int32 slots: 0 generation · 1 next task · 2 tasks done · 3 task count · 4 sleepers · 5 stop · 6 failed ·
+// 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done
+// Float64 parameters (from byte PARAMS): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
+// 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
+// 15 tasks per item · 16 split columns (1) or rows (0)
+const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8;
+const INT_SLOTS = 16;
+const PARAMS = 64;
+const N_PARAMS = 17;
+/** Bytes of the control block (a multiple of 64). */
+export const CONTROL_BYTES = 256;
+/** The task counter's value between jobs: any claim made then is past the end. */
+const CLOSED = 1 << 30;
+/** How long an idle worker spins before it sleeps. Covers the gaps between the products of a training step. */
+const SPIN_MS = 0.5;
+/**
+ * How long the caller spins for workers' last tasks before it sleeps (Node only: a browser's main
+ * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
+ */
+const CALLER_SPIN_MS = 0.05;
+
+/** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's export (packages/core/wasm/gemm.ts). */
+export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
+  m: number, k: number, n: number, scratch: number) => void;
+
+/**
+ * Claims and runs tasks of the current job until none are left; returns how many it ran.
+ * Self-contained: it is also the workers' code.
+ */
+function runTasks(I: Int32Array, F: Float64Array, gemm: GemmFn, scratch: number): number {
+  for (let ran = 0; ; ran++) {
+    const t = Atomics.add(I, 1, 1);
+    if (t >= Atomics.load(I, 3)) return ran;
+    const per = F[15]!, item = Math.floor(t / per), lo = (t - item * per) * F[14]!;
+    const a = F[0]! + item * F[11]!, b = F[3]! + item * F[12]!, c = F[6]! + item * F[13]!;
+    if (F[16] === 1) {
+      // columns lo … lo + F[14] of op(B) and C
+      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * 4, F[4]!, F[5]!, c + lo * 4, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch);
+    } else {
+      // rows lo … lo + F[14] of op(A) and C
+      gemm(a + lo * F[1]! * 4, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * 4, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch);
+    }
+    Atomics.add(I, 2, 1);
+    if (Atomics.load(I, 8) !== 0) Atomics.notify(I, 2); // the caller sleeps until the last task is done
+  }
+}
+
+interface WorkerData {
+  module: object;
+  memory: object;
+  control: number;
+  scratch: number;
+  spinMs: number;
+}
+
+/** A worker's life: instantiate the module on the shared memory, then wait for jobs and run their tasks. */
+function workerLoop(d: WorkerData, run: typeof runTasks): void {
+  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: { gemm: GemmFn } } } }).WebAssembly;
+  const gemm = new W.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const buffer = (d.memory as { buffer: SharedArrayBuffer }).buffer;
+  const I = new Int32Array(buffer, d.control, 16);
+  const F = new Float64Array(buffer, d.control + 64, 17);
+  let seen = -1; // joins a job already under way
+  for (;;) {
+    let g = Atomics.load(I, 0);
+    if (g === seen) {
+      const until = performance.now() + d.spinMs;
+      let spins = 0;
+      while ((g = Atomics.load(I, 0)) === seen) {
+        if ((++spins & 1023) === 0 && performance.now() > until) {
+          Atomics.add(I, 4, 1);
+          Atomics.wait(I, 0, seen);
+          Atomics.sub(I, 4, 1);
+        }
+      }
+    }
+    seen = g;
+    if (Atomics.load(I, 5) !== 0) return;
+    try {
+      Atomics.add(I, 7, run(I, F, gemm, d.scratch));
+    } catch {
+      // Count the failed task as done so the caller does not wait for it, and tell it to stop using threads.
+      Atomics.store(I, 6, 1);
+      Atomics.add(I, 2, 1);
+      return;
+    }
+  }
+}
+
+const WORKER_SOURCE = `'use strict';
+const runTasks = ${runTasks.toString()};
+const workerLoop = ${workerLoop.toString()};
+workerLoop(require('node:worker_threads').workerData, runTasks);
+`;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error', listener: (e: unknown) => void): void;
+  terminate(): Promise<number>;
+}
+type WorkerCtor = new (code: string, options: { eval: true; workerData: WorkerData }) => NodeWorker;
+
+/** Node's built-in module `name`, synchronously, or undefined outside Node (process.getBuiltinModule, Node ≥ 20.16). */
+function nodeBuiltin<T>(name: string): T | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  try {
+    return p?.getBuiltinModule?.(name) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this runtime can run the pool's workers at all (Node's worker_threads and SharedArrayBuffer). */
+export function threadsSupported(): boolean {
+  return typeof SharedArrayBuffer === 'function' && nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker !== undefined;
+}
+
+/** The default thread count: TAPEGRAD_THREADS, else the cores Node reports, else 1. */
+export function defaultThreads(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['TAPEGRAD_THREADS'];
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`TAPEGRAD_THREADS must be a positive integer, got '${env}'`);
+    return n;
+  }
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus?: () => unknown[] }>('node:os');
+  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus?.().length ?? 1);
+}
+
+/** One job: a batch of products C_t = op(A_t)·op(B_t), pointers and strides as gemm takes them (bytes for pointers). */
+export interface GemmJob {
+  a: number; ars: number; acs: number;
+  b: number; brs: number; bcs: number;
+  c: number; ldc: number;
+  m: number; k: number; n: number;
+  batch: number; aItem: number; bItem: number; cItem: number;
+}
+
+/**
+ * A pool of `threads − 1` workers on `memory` (shared), with its control block at byte `control` and
+ * scratch blocks at scratchOf(i) (i = 0 for the caller).
+ */
+export class GemmPool {
+  readonly threads: number;
+  private readonly I: Int32Array;
+  private readonly F: Float64Array;
+  private readonly workers: NodeWorker[] = [];
+  private broken = false;
+  /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
+  private readonly canSleep = typeof (globalThis as { window?: unknown }).window === 'undefined';
+
+  constructor(module: object, memory: { buffer: ArrayBufferLike }, private readonly gemm: GemmFn, control: number,
+    private readonly scratchOf: (i: number) => number, threads: number) {
+    this.threads = threads;
+    this.I = new Int32Array(memory.buffer, control, INT_SLOTS);
+    this.F = new Float64Array(memory.buffer, control + PARAMS, N_PARAMS);
+    this.I.fill(0);
+    Atomics.store(this.I, NEXT, CLOSED);
+    const Worker = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads')!.Worker;
+    for (let i = 1; i < threads; i++) {
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, scratch: scratchOf(i), spinMs: SPIN_MS } });
+      w.on('error', () => { this.broken = true; });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  /** How many tasks the workers have run so far (tests check that they take part). */
+  get workerTasks(): number {
+    return Atomics.load(this.I, WORKER_TASKS);
+  }
+
+  /** False once a worker has failed: the caller then runs everything on one thread. */
+  get usable(): boolean {
+    return !this.broken && Atomics.load(this.I, FAILED) === 0;
+  }
+
+  /**
+   * Runs the job on every thread: cut into tasks of whole rows (or, for short wide products, whole
+   * columns) of each item, about two per thread so a late worker costs at most one task.
+   */
+  run(job: GemmJob): void {
+    const { I, F } = this;
+    const { m, n, batch } = job;
+    const splitCols = m < 8 * this.threads && n > m;
+    const len = splitCols ? n : m;
+    const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8) except at the edge
+    const perItem = Math.max(1, Math.ceil((2 * this.threads) / batch));
+    const size = Math.ceil(len / perItem / unit) * unit;
+    const tasksPerItem = Math.ceil(len / size);
+    F[0] = job.a; F[1] = job.ars; F[2] = job.acs;
+    F[3] = job.b; F[4] = job.brs; F[5] = job.bcs;
+    F[6] = job.c; F[7] = job.ldc;
+    F[8] = m; F[9] = job.k; F[10] = n;
+    F[11] = job.aItem; F[12] = job.bItem; F[13] = job.cItem;
+    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0;
+    const count = batch * tasksPerItem;
+    Atomics.store(I, COUNT, count);
+    Atomics.store(I, DONE, 0);
+    Atomics.store(I, NEXT, 0); // open: from here on, claims get tasks of this job
+    Atomics.add(I, GEN, 1);
+    if (Atomics.load(I, SLEEPERS) > 0) Atomics.notify(I, GEN);
+    try {
+      runTasks(I, F, this.gemm, this.scratchOf(0));
+      // Tasks still running were claimed by workers: they finish in at most one task's time.
+      this.waitDone(count);
+    } finally {
+      Atomics.store(I, NEXT, CLOSED);
+    }
+  }
+
+  private waitDone(count: number): void {
+    const I = this.I;
+    let done = Atomics.load(I, DONE);
+    if (done >= count) return;
+    const until = performance.now() + CALLER_SPIN_MS;
+    for (let spins = 1; (done = Atomics.load(I, DONE)) < count; spins++) {
+      if ((spins & 255) === 0 && this.canSleep && performance.now() > until) {
+        Atomics.store(I, CALLER_WAITS, 1);
+        // The timeout only guards against a lost wake-up; the worker notifies after each task.
+        Atomics.wait(I, DONE, done, 1);
+        Atomics.store(I, CALLER_WAITS, 0);
+      }
+    }
+  }
+
+  /** Stops the workers (they exit after their current task). */
+  close(): void {
+    Atomics.store(this.I, STOP, 1);
+    Atomics.add(this.I, GEN, 1);
+    Atomics.notify(this.I, GEN);
+    for (const w of this.workers) void w.terminate();
+  }
+}

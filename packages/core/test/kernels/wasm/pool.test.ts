@@ -1,0 +1,112 @@
+/**
+ * The worker pool (kernels/wasm/pool.ts) through the WebAssembly GEMM: products big enough to be split
+ * agree with the TS kernel whatever the thread count, the workers really take part, the thread count
+ * is validated, and a Node program that used the pool exits on its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
+import { defaultThreads, threadsSupported } from '../../../src/kernels/wasm/pool';
+import { TRANS, baseCase, checkAgainstTs, type Float32GemmKernel } from '../../support/gemm_cases';
+
+const wasm: Float32GemmKernel = (...args) => {
+  if (!wasmMatmulF32(...args)) throw new Error('the WebAssembly path declined the product');
+};
+
+const initialThreads = getNumThreads();
+afterAll(() => setNumThreads(initialThreads));
+
+/** Products above the split threshold (2²⁰ multiply-adds), covering every way a job is cut into tasks. */
+function checkLargeProducts(): void {
+  for (const [transA, transB] of TRANS) {
+    checkAgainstTs({ ...baseCase, m: 203, k: 130, n: 77, transA, transB }, wasm); // rows; last task short, edge tiles
+    checkAgainstTs({ ...baseCase, m: 6, k: 300, n: 1000, transA, transB, aOffset: 3 }, wasm); // short and wide: columns
+    checkAgainstTs({ ...baseCase, batch: 3, m: 70, k: 90, n: 80, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items
+    checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool (worker threads)', () => {
+  it('two threads: large products match the TS kernel, and the worker runs some of the tasks', async () => {
+    setNumThreads(2);
+    expect(getNumThreads()).toBe(2);
+    checkLargeProducts();
+    expect(poolStats().threads).toBe(2);
+    // The worker starts asynchronously; the caller never waits for it, so give it a moment to join in.
+    const deadline = Date.now() + 10_000;
+    while (poolStats().workerTasks === 0 && Date.now() < deadline) {
+      await sleep(20);
+      checkAgainstTs({ ...baseCase, m: 256, k: 256, n: 256, transA: false, transB: false }, wasm);
+    }
+    expect(poolStats().workerTasks).toBeGreaterThan(0);
+    checkLargeProducts(); // again, now with a running worker
+  }, 60_000);
+
+  it('three threads on this machine, then back to one: same results, the pool follows the count', () => {
+    setNumThreads(3);
+    checkLargeProducts();
+    expect(poolStats().threads).toBe(3);
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    checkLargeProducts();
+    expect(poolStats()).toEqual({ threads: 1, workerTasks: 0 });
+  }, 60_000);
+
+  it('a Node program that used the pool exits by itself (the workers are unref\'d)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-pool-'));
+    try {
+      const gemm = fileURLToPath(new URL('../../../src/kernels/wasm/gemm.ts', import.meta.url));
+      const script = join(dir, 'main.ts');
+      writeFileSync(script, `import { setNumThreads, wasmMatmulF32 } from ${JSON.stringify(gemm)};
+setNumThreads(2);
+const n = 300, a = new Float32Array(n * n).fill(1), c = new Float32Array(n * n);
+for (let i = 0; i < 20; i++) wasmMatmulF32(a, a, c, 1, n, n, n, 0, 0, false, false);
+console.log(c[0]);
+`);
+      const esbuild = fileURLToPath(new URL('../../../../../node_modules/.bin/esbuild', import.meta.url));
+      const bundle = join(dir, 'main.mjs');
+      const built = spawnSync(esbuild, [script, '--bundle', '--platform=node', '--format=esm', '--log-level=error', `--outfile=${bundle}`], { encoding: 'utf8' });
+      expect(built.status, built.stderr).toBe(0);
+      const t0 = Date.now();
+      const run = spawnSync(process.execPath, [bundle], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.error).toBeUndefined(); // a timeout would be reported here
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout.trim()).toBe('300');
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('thread count', () => {
+  it('setNumThreads rejects anything but a positive integer, naming the value', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) {
+      expect(() => setNumThreads(bad)).toThrow(`setNumThreads: the thread count must be a positive integer, got ${String(bad)}`);
+    }
+    expect(() => setNumThreads('2' as never)).toThrow(/positive integer, got 2/);
+  });
+
+  it('TAPEGRAD_THREADS sets the default and is validated', () => {
+    const saved = process.env['TAPEGRAD_THREADS'];
+    try {
+      process.env['TAPEGRAD_THREADS'] = '3';
+      expect(defaultThreads()).toBe(3);
+      for (const bad of ['0', 'two', '1.5']) {
+        process.env['TAPEGRAD_THREADS'] = bad;
+        expect(() => defaultThreads()).toThrow(`TAPEGRAD_THREADS must be a positive integer, got '${bad}'`);
+      }
+      delete process.env['TAPEGRAD_THREADS'];
+      expect(defaultThreads()).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (saved === undefined) delete process.env['TAPEGRAD_THREADS'];
+      else process.env['TAPEGRAD_THREADS'] = saved;
+    }
+  });
+});
