@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --workload=W1,W4]`: runs each workload in a fresh Node process (bundled from
+// `npm run bench [-- --workload=W1,W4] [--backend=ts,wasm] [--threads=1,2]`: runs each workload in a fresh Node process (bundled from
 // the TypeScript sources with esbuild, so no build step is needed), prints every JSON result line
 // as it arrives, then a table.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,6 +21,16 @@ const backendArg = process.argv.find((a) => a.startsWith('--backend='));
 // --backend=ts,wasm runs every workload once per backend (TAPEGRAD_BACKEND in the child's environment);
 // without it, the library's default choice is used.
 const backends = backendArg ? backendArg.slice('--backend='.length).split(',').map((s) => s.trim()) : [undefined];
+// --threads=1,2 runs every workload once per thread count (TAPEGRAD_THREADS in the child's environment;
+// only the WebAssembly backend uses threads); without it, the library's default (the core count).
+const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
+const threadCounts = threadsArg ? threadsArg.slice('--threads='.length).split(',').map((s) => s.trim()) : [undefined];
+for (const t of threadCounts) {
+  if (t !== undefined && !/^[1-9][0-9]*$/.test(t)) {
+    console.error(`bench: --threads takes positive integers, got '${t}'`);
+    process.exit(2);
+  }
+}
 const arg = process.argv.find((a) => a.startsWith('--workload='));
 const chosen = arg ? arg.slice('--workload='.length).split(',').map((s) => s.trim().toUpperCase()) : Object.keys(WORKLOADS);
 for (const w of chosen) {
@@ -39,11 +49,13 @@ if (!existsSync(esbuild)) {
 }
 
 const results = [];
-for (const backend of backends) for (const w of chosen) {
+for (const backend of backends) for (const threads of threadCounts) for (const w of chosen) {
   const entry = join(here, WORKLOADS[w]);
   const bundle = join(outDir, `${w}.mjs`);
   execFileSync(esbuild, [entry, '--bundle', '--platform=node', '--format=esm', '--conditions=source', '--log-level=warning', `--outfile=${bundle}`], { stdio: 'inherit' });
-  const env = backend === undefined ? process.env : { ...process.env, TAPEGRAD_BACKEND: backend };
+  const env = { ...process.env };
+  if (backend !== undefined) env.TAPEGRAD_BACKEND = backend;
+  if (threads !== undefined) env.TAPEGRAD_THREADS = threads;
   const r = spawnSync(process.execPath, [bundle], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env });
   if (r.status !== 0) {
     console.error(`bench: ${w} exited with status ${r.status}`);

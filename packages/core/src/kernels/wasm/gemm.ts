@@ -153,7 +153,8 @@ let pool: GemmPool | null = null;
 /**
  * Sets how many threads large float32 products use on the WebAssembly backend: the calling thread
  * plus n − 1 workers (default: the number of cores, or TAPEGRAD_THREADS). Where threads are not
- * available (no worker_threads or no shared memory: browsers, for now) the count stays 1.
+ * available (no shared memory, or neither Node's worker_threads nor a cross-origin isolated browser
+ * page) the count stays 1.
  */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: the thread count must be a positive integer, got ${String(n)}`);

@@ -12,8 +12,10 @@
  * Workers spin on the generation counter for SPIN_MS after each job (a wake-up costs ~0.2 µs while
  * spinning), then sleep in Atomics.wait; the caller notifies only when someone sleeps. Workers are
  * unref'd, so they never keep a Node process alive, and they run only WebAssembly on memory the
- * caller owns. Threads need Node's worker_threads and a shared memory (SharedArrayBuffer); anywhere
- * else — browsers included, for now — the pool has one thread and everything runs on the caller.
+ * caller owns. Threads need a shared memory (SharedArrayBuffer) and Node's worker_threads, or a
+ * cross-origin isolated browser page (then the workers are Blob-URL Workers; a page's main thread may
+ * not Atomics.wait, so there it spins while it waits for a worker's last task). Anywhere else the pool
+ * has one thread and everything runs on the caller.
  *
  * The task loop (`runTasks`) and the worker's main loop (`workerLoop`) are each one definition used
  * by both sides: the worker's source text is built from them with Function.prototype.toString, so they
@@ -110,11 +112,14 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
   }
 }
 
-const WORKER_SOURCE = `'use strict';
+const WORKER_BODY = `'use strict';
 const runTasks = ${runTasks.toString()};
 const workerLoop = ${workerLoop.toString()};
-workerLoop(require('node:worker_threads').workerData, runTasks);
 `;
+/** Node: an eval'd worker_threads script that gets its data as workerData. */
+const NODE_WORKER_SOURCE = `${WORKER_BODY}workerLoop(require('node:worker_threads').workerData, runTasks);\n`;
+/** Browsers: a dedicated Worker (from a Blob URL) that gets its data in its first message. */
+const BROWSER_WORKER_SOURCE = `${WORKER_BODY}self.onmessage = (e) => workerLoop(e.data, runTasks);\n`;
 
 interface NodeWorker {
   unref(): void;
@@ -122,6 +127,25 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 type WorkerCtor = new (code: string, options: { eval: true; workerData: WorkerData }) => NodeWorker;
+
+/** The browser's Worker, Blob and URL, typed locally (the project compiles without the DOM lib). */
+interface BrowserGlobals {
+  Worker: new (url: string) => { postMessage(data: WorkerData): void; terminate(): void; onerror: ((e: unknown) => void) | null };
+  Blob: new (parts: string[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string };
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+}
+
+/**
+ * The browser's globals when this is a cross-origin isolated page or worker (the only place a
+ * browser allows shared memory), else undefined.
+ */
+function isolatedBrowser(): BrowserGlobals | undefined {
+  const g = globalThis as unknown as Partial<BrowserGlobals>;
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function' && typeof g.Blob === 'function' && g.URL !== undefined
+    ? (g as BrowserGlobals) : undefined;
+}
 
 /** Node's built-in module `name`, synchronously, or undefined outside Node (process.getBuiltinModule, Node ≥ 20.16). */
 function nodeBuiltin<T>(name: string): T | undefined {
@@ -133,9 +157,13 @@ function nodeBuiltin<T>(name: string): T | undefined {
   }
 }
 
-/** Whether this runtime can run the pool's workers at all (Node's worker_threads and SharedArrayBuffer). */
+/**
+ * Whether this runtime can run the pool's workers at all: SharedArrayBuffer, and Node's
+ * worker_threads or a cross-origin isolated browser context.
+ */
 export function threadsSupported(): boolean {
-  return typeof SharedArrayBuffer === 'function' && nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker !== undefined;
+  return typeof SharedArrayBuffer === 'function'
+    && (nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker !== undefined || isolatedBrowser() !== undefined);
 }
 
 /** The default thread count: TAPEGRAD_THREADS, else the cores Node reports, else 1. */
@@ -147,7 +175,8 @@ export function defaultThreads(): number {
     return n;
   }
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus?: () => unknown[] }>('node:os');
-  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus?.().length ?? 1);
+  const browserCores = (globalThis as Partial<BrowserGlobals>).navigator?.hardwareConcurrency;
+  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus?.().length ?? browserCores ?? 1);
 }
 
 /** One job: a batch of products C_t = op(A_t)·op(B_t), pointers and strides as gemm takes them (bytes for pointers). */
@@ -167,7 +196,7 @@ export class GemmPool {
   readonly threads: number;
   private readonly I: Int32Array;
   private readonly F: Float64Array;
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: { terminate(): unknown }[] = [];
   private broken = false;
   /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
   private readonly canSleep = typeof (globalThis as { window?: unknown }).window === 'undefined';
@@ -179,12 +208,22 @@ export class GemmPool {
     this.F = new Float64Array(memory.buffer, control + PARAMS, N_PARAMS);
     this.I.fill(0);
     Atomics.store(this.I, NEXT, CLOSED);
-    const Worker = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads')!.Worker;
+    const NodeWorker = nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker;
+    const browser = NodeWorker ? undefined : isolatedBrowser();
+    const url = browser?.URL.createObjectURL(new browser.Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
     for (let i = 1; i < threads; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, scratch: scratchOf(i), spinMs: SPIN_MS } });
-      w.on('error', () => { this.broken = true; });
-      w.unref();
-      this.workers.push(w);
+      const workerData: WorkerData = { module, memory, control, scratch: scratchOf(i), spinMs: SPIN_MS };
+      if (NodeWorker) {
+        const w = new NodeWorker(NODE_WORKER_SOURCE, { eval: true, workerData });
+        w.on('error', () => { this.broken = true; });
+        w.unref(); // never keeps the process alive
+        this.workers.push(w);
+      } else if (browser && url !== undefined) {
+        const w = new browser.Worker(url);
+        w.onerror = () => { this.broken = true; };
+        w.postMessage(workerData);
+        this.workers.push(w);
+      }
     }
   }
 
