@@ -43,6 +43,8 @@ const SPIN_MS = 0.5;
  * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
  */
 const CALLER_SPIN_MS = 0.05;
+/** Multiply-adds from which a job gets two tasks per thread rather than one (~0.6 ms on one thread). */
+const BIG_JOB = 1 << 24;
 
 /** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's export (packages/core/wasm/gemm.ts). */
 export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
@@ -238,16 +240,20 @@ export class GemmPool {
   }
 
   /**
-   * Runs the job on every thread: cut into tasks of whole rows (or, for short wide products, whole
-   * columns) of each item, about two per thread so a late worker costs at most one task.
+   * Runs the job on every thread. Each item is cut into tasks of whole rows of C, or of whole
+   * columns when C is wider than tall: a task packs its own share of one operand and all of the
+   * other, so cutting along the longer side repacks the smaller operand. Big jobs get two tasks per
+   * thread, so a worker that wakes late still takes a share; smaller ones one per thread, as every
+   * extra task repacks an operand once more.
    */
   run(job: GemmJob): void {
     const { I, F } = this;
-    const { m, n, batch } = job;
-    const splitCols = m < 8 * this.threads && n > m;
+    const { m, n, k, batch } = job;
+    const splitCols = n > m;
     const len = splitCols ? n : m;
     const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8) except at the edge
-    const perItem = Math.max(1, Math.ceil((2 * this.threads) / batch));
+    const perThread = batch * m * n * k >= BIG_JOB ? 2 : 1;
+    const perItem = Math.max(1, Math.ceil((perThread * this.threads) / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
     F[0] = job.a; F[1] = job.ars; F[2] = job.acs;

@@ -20,13 +20,14 @@ const wasm: Float32GemmKernel = (...args) => {
 const initialThreads = getNumThreads();
 afterAll(() => setNumThreads(initialThreads));
 
-/** Products above the split threshold (2²⁰ multiply-adds), covering every way a job is cut into tasks. */
+/** Products above the split threshold (2²⁰ multiply-adds), covering every way a job is cut into tasks (pool.run). */
 function checkLargeProducts(): void {
   for (const [transA, transB] of TRANS) {
     checkAgainstTs({ ...baseCase, m: 203, k: 130, n: 77, transA, transB }, wasm); // rows; last task short, edge tiles
     checkAgainstTs({ ...baseCase, m: 6, k: 300, n: 1000, transA, transB, aOffset: 3 }, wasm); // short and wide: columns
-    checkAgainstTs({ ...baseCase, batch: 3, m: 70, k: 90, n: 80, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items
-    checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B
+    checkAgainstTs({ ...baseCase, batch: 3, m: 80, k: 90, n: 70, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items, rows
+    checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B, columns
+    checkAgainstTs({ ...baseCase, m: 300, k: 250, n: 301, transA, transB }, wasm); // two tasks per thread (≥ 2²⁴ multiply-adds)
   }
 }
 
