@@ -6,7 +6,16 @@
  */
 import type { Kernels } from '../kernels';
 import { wasmMatmul } from './gemm';
+import { wasmAdadeltaStep, wasmAdagradStep, wasmAdamStep, wasmAdamaxStep, wasmNadamStep, wasmRmspropStep, wasmScaleInPlace, wasmSgdStep } from './optim';
 
 export const wasmKernels: Partial<Kernels> = {
   matmul: wasmMatmul,
+  sgdStep: wasmSgdStep,
+  adagradStep: wasmAdagradStep,
+  rmspropStep: wasmRmspropStep,
+  adamStep: wasmAdamStep,
+  adamaxStep: wasmAdamaxStep,
+  nadamStep: wasmNadamStep,
+  adadeltaStep: wasmAdadeltaStep,
+  scaleInPlace: wasmScaleInPlace,
 };
