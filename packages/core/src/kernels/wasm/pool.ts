@@ -9,7 +9,7 @@
  * up: a worker that is asleep (50–100 µs to wake on this VM) or still starting simply gets fewer tasks,
  * and the worst case is the one-thread time. The caller waits only for tasks a worker has claimed.
  *
- * Workers spin on the generation counter for SPIN_MS after each job (a wake-up costs ~0.2 µs while
+ * Workers spin on the generation counter for poolTuning.spinMs after each job (a wake-up costs ~0.2 µs while
  * spinning), then sleep in Atomics.wait; the caller notifies only when someone sleeps. Workers are
  * unref'd, so they never keep a Node process alive, and they run only WebAssembly on memory the
  * caller owns. Threads need a shared memory (SharedArrayBuffer) and Node's worker_threads, or a
@@ -36,15 +36,21 @@ const N_PARAMS = 17;
 export const CONTROL_BYTES = 256;
 /** The task counter's value between jobs: any claim made then is past the end. */
 const CLOSED = 1 << 30;
-/** How long an idle worker spins before it sleeps. Covers the gaps between the products of a training step. */
-const SPIN_MS = 0.5;
 /**
- * How long the caller spins for workers' last tasks before it sleeps (Node only: a browser's main
- * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
+ * The pool's tuning, measured on this project's 2-core machine (docs/performance.md). Mutable for
+ * benchmarks; a change of spinMs reaches workers started afterwards.
  */
-const CALLER_SPIN_MS = 0.05;
-/** Multiply-adds from which a job gets two tasks per thread rather than one (~0.6 ms on one thread). */
-const BIG_JOB = 1 << 24;
+export const poolTuning = {
+  /** How long an idle worker spins before it sleeps. Covers the gaps between the products of a training step. */
+  spinMs: 0.5,
+  /**
+   * How long the caller spins for workers' last tasks before it sleeps (Node only: a browser's main
+   * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
+   */
+  callerSpinMs: 0.05,
+  /** Multiply-adds from which a job gets two tasks per thread rather than one (~0.6 ms on one thread). */
+  bigJob: 1 << 24,
+};
 
 /** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's export (packages/core/wasm/gemm.ts). */
 export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
@@ -214,7 +220,7 @@ export class GemmPool {
     const browser = NodeWorker ? undefined : isolatedBrowser();
     const url = browser?.URL.createObjectURL(new browser.Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
     for (let i = 1; i < threads; i++) {
-      const workerData: WorkerData = { module, memory, control, scratch: scratchOf(i), spinMs: SPIN_MS };
+      const workerData: WorkerData = { module, memory, control, scratch: scratchOf(i), spinMs: poolTuning.spinMs };
       if (NodeWorker) {
         const w = new NodeWorker(NODE_WORKER_SOURCE, { eval: true, workerData });
         w.on('error', () => { this.broken = true; });
@@ -252,7 +258,7 @@ export class GemmPool {
     const splitCols = n > m;
     const len = splitCols ? n : m;
     const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8) except at the edge
-    const perThread = batch * m * n * k >= BIG_JOB ? 2 : 1;
+    const perThread = batch * m * n * k >= poolTuning.bigJob ? 2 : 1;
     const perItem = Math.max(1, Math.ceil((perThread * this.threads) / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
@@ -281,7 +287,7 @@ export class GemmPool {
     const I = this.I;
     let done = Atomics.load(I, DONE);
     if (done >= count) return;
-    const until = performance.now() + CALLER_SPIN_MS;
+    const until = performance.now() + poolTuning.callerSpinMs;
     for (let spins = 1; (done = Atomics.load(I, DONE)) < count; spins++) {
       if ((spins & 255) === 0 && this.canSleep && performance.now() > until) {
         Atomics.store(I, CALLER_WAITS, 1);
