@@ -51,6 +51,21 @@ describe('copyStrided', () => {
     );
   });
 
+  it('fast paths: a broadcast scalar fills a contiguous block; contiguous to contiguous copies as one block', () => {
+    // expand of a scalar into [2, 3] at offset 1 (size-1 dimensions may have any stride)
+    const dst = new Float32Array(8).fill(-1);
+    copyStrided(new Float64Array([9, 7]), 1, [0, 0, 0], dst, 1, [3, 99, 1], [2, 1, 3]);
+    expect([...dst]).toEqual([-1, 7, 7, 7, 7, 7, 7, -1]);
+    // contiguous [2, 2] from offset 2 of a float64 source into a float32 destination at offset 1
+    const out = new Float32Array(6).fill(-1);
+    copyStrided(new Float64Array([0, 0, 1.5, 2.5, 3.5, 4.5]), 2, [2, 1], out, 1, [2, 1], [2, 2]);
+    expect([...out]).toEqual([-1, 1.5, 2.5, 3.5, 4.5, -1]);
+    // same dtype: a contiguous block, nothing outside it touched
+    const o2 = new Float32Array(5).fill(-1);
+    copyStrided(new Float32Array([1, 2, 3, 4]), 1, [1], o2, 2, [1], [3]);
+    expect([...o2]).toEqual([-1, -1, 2, 3, 4]);
+  });
+
   it('transposes a [2,3] matrix', () => {
     const src = new Float32Array([1, 2, 3, 4, 5, 6]);
     const dst = new Float32Array(6);
