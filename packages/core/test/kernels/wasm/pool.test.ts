@@ -59,6 +59,22 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
     expect(poolStats()).toEqual({ threads: 1, workerTasks: 0 });
   }, 60_000);
 
+  it('results do not depend on the thread count: every thread runs the same blocking, bit for bit', () => {
+    const n = 260, k = 520, a = new Float32Array(n * k), b = new Float32Array(n * k);
+    for (let i = 0; i < n * k; i++) { a[i] = Math.sin(i); b[i] = Math.cos(0.7 * i); }
+    const results = [1, 2, 3].map((threads) => {
+      setNumThreads(threads);
+      const rows = new Float32Array(n * n), cols = new Float32Array(8 * n);
+      wasm(a, b, rows, 1, n, k, n, 0, 0, false, true, 0, 0); // 260 × 260: split by rows
+      wasm(a, b, cols, 1, 8, k, n, 0, 0, true, false, 0, 0); // 8 × 260 (2²⁰ multiply-adds): split by columns
+      return [rows, cols];
+    });
+    for (const [rows, cols] of results.slice(1)) {
+      expect(Array.from(rows)).toEqual(Array.from(results[0]![0]!));
+      expect(Array.from(cols)).toEqual(Array.from(results[0]![1]!));
+    }
+  });
+
   it('a Node program that used the pool exits by itself (the workers are unref\'d)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-pool-'));
     try {
