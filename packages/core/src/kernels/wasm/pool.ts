@@ -48,8 +48,6 @@ export const poolTuning = {
    * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
    */
   callerSpinMs: 0.05,
-  /** Multiply-adds from which a job gets two tasks per thread rather than one (~0.6 ms on one thread). */
-  bigJob: 1 << 24,
 };
 
 /** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's export (packages/core/wasm/gemm.ts). */
@@ -248,18 +246,17 @@ export class GemmPool {
   /**
    * Runs the job on every thread. Each item is cut into tasks of whole rows of C, or of whole
    * columns when C is wider than tall: a task packs its own share of one operand and all of the
-   * other, so cutting along the longer side repacks the smaller operand. Big jobs get two tasks per
-   * thread, so a worker that wakes late still takes a share; smaller ones one per thread, as every
-   * extra task repacks an operand once more.
+   * other, so cutting along the longer side repacks the smaller operand. One task per thread: every
+   * extra task repacks an operand once more, and two per thread measured slower at every size
+   * (square n = 256 / 512 / 1024 on 2 threads: 54 / 91 / 92 GFLOP/s against 86 / 97 / 99).
    */
   run(job: GemmJob): void {
     const { I, F } = this;
-    const { m, n, k, batch } = job;
+    const { m, n, batch } = job;
     const splitCols = n > m;
     const len = splitCols ? n : m;
     const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8) except at the edge
-    const perThread = batch * m * n * k >= poolTuning.bigJob ? 2 : 1;
-    const perItem = Math.max(1, Math.ceil((perThread * this.threads) / batch));
+    const perItem = Math.max(1, Math.ceil(this.threads / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
     F[0] = job.a; F[1] = job.ars; F[2] = job.acs;

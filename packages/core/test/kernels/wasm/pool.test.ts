@@ -27,7 +27,7 @@ function checkLargeProducts(): void {
     checkAgainstTs({ ...baseCase, m: 6, k: 300, n: 1000, transA, transB, aOffset: 3 }, wasm); // short and wide: columns
     checkAgainstTs({ ...baseCase, batch: 3, m: 80, k: 90, n: 70, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items, rows
     checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B, columns
-    checkAgainstTs({ ...baseCase, m: 300, k: 250, n: 301, transA, transB }, wasm); // two tasks per thread (≥ 2²⁴ multiply-adds)
+    checkAgainstTs({ ...baseCase, m: 300, k: 250, n: 301, transA, transB }, wasm); // several k-blocks per task
   }
 }
 
