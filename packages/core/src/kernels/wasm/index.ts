@@ -6,10 +6,15 @@
  */
 import type { Kernels } from '../kernels';
 import { wasmMatmul } from './gemm';
+import { wasmBinary, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
 import { wasmAdadeltaStep, wasmAdagradStep, wasmAdamStep, wasmAdamaxStep, wasmNadamStep, wasmRmspropStep, wasmScaleInPlace, wasmSgdStep } from './optim';
 
 export const wasmKernels: Partial<Kernels> = {
   matmul: wasmMatmul,
+  unary: wasmUnary,
+  binary: wasmBinary,
+  reduce: wasmReduce,
+  softmax: wasmSoftmax,
   sgdStep: wasmSgdStep,
   adagradStep: wasmAdagradStep,
   rmspropStep: wasmRmspropStep,

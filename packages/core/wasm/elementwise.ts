@@ -1,0 +1,501 @@
+/**
+ * WebAssembly SIMD elementwise, transcendental, reduction and softmax kernels (AssemblyScript, float32).
+ *
+ * Compiled by packages/core/scripts/build_wasm.mjs into packages/core/src/kernels/wasm/elementwise_module.ts.
+ * The loader, packages/core/src/kernels/wasm/elementwise.ts, streams tensors through three fixed
+ * buffers of CHUNK floats in this module's memory: it copies a chunk into A (and B), makes one call,
+ * and copies the result out of C. Memory never grows and a chunk's copies stay in L1/L2 (KERNELS.md §5).
+ *
+ * Every loop runs over whole f32x4 vectors, up to 3 lanes past the data; the buffers have slack for
+ * that. Rows packed back to back (row broadcasts, row reductions, softmax) are written in order, so the
+ * lanes a row writes past its end are overwritten by the next row; lanes read past a row's end are
+ * masked out where they would change a result (reductions, softmax sums).
+ *
+ * Constants come from static tables (v128.load32_splat / load64_splat), never v128.const: binaryen
+ * puts splatted constants back inside loops as v128.const, which V8 rebuilds on every iteration
+ * (KERNELS.md §2). Loading them inside the loop costs nothing measurable here (the loads overlap the
+ * arithmetic; hoisting them into locals measured the same), so the cores read them where they use them.
+ * pmin/pmax replace min/max wherever their NaN behaviour is the one wanted; rounding uses a magic number.
+ *
+ * Accuracy. The exact ops (neg, abs, square, sqrt, reciprocal, relu, clamp, leakyRelu, every binary op,
+ * max/min and leading-axis sums) give bit for bit the TS kernels' results (float64 arithmetic rounded
+ * once to float32: for +, −, ×, ÷ and √ of float32 operands that equals the float32 operation).
+ * The transcendentals (exp, log, log1p, tanh, sigmoid, softplus, logSigmoid, and softmax's exp) are
+ * computed in float64, with errors of a few float64 ulps (≈ 1e−16 relative), and rounded once to
+ * float32, as the TS kernels do with Math: so they equal the TS kernels' results except where a float64
+ * value lies within ~1e−16 of a float32 rounding boundary. Checked over all 2³² float32 inputs of each
+ * function (the test does every 4099th; TAPEGRAD_EXHAUSTIVE=1 runs all): no input differs, and every
+ * finite result is the correctly rounded one. Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps)
+ * ran about 2× faster (exp 1.4 vs 2.7 ns per element including the copies) but moved the W2
+ * benchmark's check value: Adam amplifies 1-ulp differences in the softmax gradient's exp over 60 steps.
+ */
+
+// ── buffers ───────────────────────────────────────────────────────────────
+
+/** Floats per buffer (the loader's chunk). 8192 floats = 32 KiB: A, B and C together fit in L2. */
+const CHUNK: i32 = 8192;
+/** Bytes after each buffer for whole-vector loops running past the data. */
+const BUF_BYTES: i32 = CHUNK * 4 + 64;
+
+const A: usize = memory.data(BUF_BYTES, 64);
+const B: usize = memory.data(BUF_BYTES, 64);
+const C: usize = memory.data(BUF_BYTES, 64);
+
+/** Floats per buffer. */
+export function chunk(): i32 { return CHUNK; }
+/** Byte address of buffer A (input, first operand). */
+export function bufA(): usize { return A; }
+/** Byte address of buffer B (second operand). */
+export function bufB(): usize { return B; }
+/** Byte address of buffer C (result). */
+export function bufC(): usize { return C; }
+
+// ── op codes (the loader's UNARY / BINARY / REDUCE tables mirror these) ───
+
+const U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RECIPROCAL = 4, U_RELU = 5, U_CLAMP = 6, U_LEAKY_RELU = 7;
+const U_EXP = 8, U_LOG = 9, U_LOG1P = 10, U_TANH = 11, U_SIGMOID = 12, U_SOFTPLUS = 13, U_LOG_SIGMOID = 14;
+
+const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_EQ = 6, B_NE = 7;
+const B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11, B_RSUB = 12, B_RDIV = 13;
+
+const R_SUM = 0, R_MAX = 1, R_MIN = 2;
+
+// ── constants ─────────────────────────────────────────────────────────────
+
+/** f32 constants: 0 ONE, 1 ZERO, 2 INF, 3 NEG_INF. */
+const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity], 16);
+/** i32 constants: 0 the sign bit. */
+const KI: usize = memory.data<i32>([0x80000000], 16);
+
+/*
+ * f64 constants (slot → value). exp: e^x = 2^k·e^r, k = round(x·log2 e) by adding 1.5·2⁵² (the integer
+ * lands in the low mantissa bits), r = x − k·ln2 with fdlibm's ln2 hi/lo split (k·hi is exact),
+ * e^r − 1 = r + r²·P(r), P the Taylor polynomial 1/2! + r/3! + … + r¹⁰/12! (truncation ≤ 1.7e−16 on
+ * |r| ≤ ln2/2). log: musl/fdlibm log, x = 2^k·(1 + f), 1 + f in [√½, √2), s = f/(2 + f),
+ * ln(1 + f) = f − f²/2 + s·(f²/2 + R(s²)) with R's Lg1…Lg7 (< 1 ulp in float64).
+ */
+const KD: usize = memory.data<f64>([
+  1.0, 2.0, 0.5, 0.0, // 0 ONE, 1 TWO, 2 HALF, 3 ZERO
+  -700.0, 100.0, -745.1332, // 4 EXP_LO, 5 EXP_HI (clamp: 2^k stays a normal float64), 6 EXP_ZERO: Math.exp underflows to 0 below
+  1.4426950408889634, 6755399441055744.0, // 7 LOG2E, 8 MAGIC = 1.5·2⁵²
+  6.93147180369123816490e-01, 1.90821492927058770002e-10, // 9 LN2_HI, 10 LN2_LO
+  1 / 2.0, 1 / 6.0, 1 / 24.0, 1 / 120.0, 1 / 720.0, 1 / 5040.0, 1 / 40320.0, 1 / 362880.0, // 11..18 1/2! … 1/9!
+  1 / 3628800.0, 1 / 39916800.0, 1 / 479001600.0, // 19..21 1/10! … 1/12!
+  6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01, // 22..25 Lg1..Lg4
+  1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01, // 26..28 Lg5..Lg7
+  20.0, // 29 TANH_MAX: tanh(20) is 1 in float64
+], 16);
+/** i64 constants: 0 exponent bias 1023, 1 musl log's offset 0x3ff0000000000000 − 0x3fe6a09e667f3bcd, 2 0x3fe6a09e667f3bcd (√½), 3 mantissa mask. */
+const KL: usize = memory.data<i64>([1023, 0x3ff0000000000000 - 0x3fe6a09e667f3bcd, 0x3fe6a09e667f3bcd, 0x000fffffffffffff], 16);
+
+/** Lane masks for the last vector of a row of `len` floats: keeps lanes below len & 3 (all four when 0). */
+const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0], 16);
+
+@inline function kf(slot: i32): v128 { return v128.load32_splat(K + (<usize>slot << 2)); }
+@inline function ki(slot: i32): v128 { return v128.load32_splat(KI + (<usize>slot << 2)); }
+@inline function kd(slot: i32): v128 { return v128.load64_splat(KD + (<usize>slot << 3)); }
+@inline function kl(slot: i32): v128 { return v128.load64_splat(KL + (<usize>slot << 3)); }
+@inline function tailMask(len: i32): v128 { return v128.load(TAIL + (<usize>(len & 3) << 4)); }
+
+/** Bytes covered by the whole vectors holding `n` floats. */
+@inline function vecBytes(n: i32): usize { return (<usize>(n + 3) & ~(<usize>3)) << 2; }
+
+/** The low two lanes of a f32x4 widened to f64x2. */
+@inline function lo64(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+/** The high two lanes of a f32x4 widened to f64x2. */
+@inline function hi64(v: v128): v128 { return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)); }
+/** Two f64x2 rounded (once) to float32 and joined into one f32x4. */
+@inline function join32(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+// ── float64 cores (one f64x2 each; the constants are loaded inside, see the header) ──
+
+/**
+ * e^r − 1 for x = k·ln2 + r (kx = k as a float64): r by fdlibm's hi/lo split of ln2 (k·hi is exact),
+ * then r + r²·P(r), P evaluated by Estrin's scheme (shorter dependency chains than Horner: 15 % faster).
+ */
+@inline function expm1Reduced(x: v128, kx: v128): v128 {
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kx, kd(9))), f64x2.mul(kx, kd(10)));
+  const r2 = f64x2.mul(r, r), r4 = f64x2.mul(r2, r2), r8 = f64x2.mul(r4, r4);
+  const a0 = f64x2.add(kd(11), f64x2.mul(kd(12), r)); // P = Σ c_j r^(j−11), c_j = kd(j), j = 11…21
+  const a1 = f64x2.add(kd(13), f64x2.mul(kd(14), r));
+  const a2 = f64x2.add(kd(15), f64x2.mul(kd(16), r));
+  const a3 = f64x2.add(kd(17), f64x2.mul(kd(18), r));
+  const a4 = f64x2.add(kd(19), f64x2.mul(kd(20), r));
+  const b0 = f64x2.add(a0, f64x2.mul(a1, r2));
+  const b1 = f64x2.add(a2, f64x2.mul(a3, r2));
+  const b2 = f64x2.add(a4, f64x2.mul(kd(21), r2));
+  const p = f64x2.add(f64x2.add(b0, f64x2.mul(b1, r4)), f64x2.mul(b2, r8));
+  return f64x2.add(f64x2.mul(r2, p), r);
+}
+
+/** 2^k from t = x·log2 e + MAGIC: t and MAGIC share an exponent, so their bit patterns differ by exactly k. */
+@inline function pow2k(t: v128): v128 { return i64x2.shl(i64x2.add(i64x2.sub(t, kd(8)), kl(0)), 52); }
+
+/** e^x in float64 (error a few float64 ulps), 0 exactly where Math.exp underflows to 0 (x < −745.1332, −Infinity). */
+@inline function exp64(x: v128): v128 {
+  // Clamped so that 2^k stays a normal float64; NaN passes (pmax/pmin return x when the comparison is false).
+  const c = f64x2.pmin(f64x2.pmax(x, kd(4)), kd(5));
+  const t = f64x2.add(f64x2.mul(c, kd(7)), kd(8));
+  const e = f64x2.mul(f64x2.add(expm1Reduced(c, f64x2.sub(t, kd(8))), kd(0)), pow2k(t));
+  return v128.andnot(e, f64x2.lt(x, kd(6)));
+}
+
+/** tanh |x| in float64 for x ≥ 0 or NaN: expm1(2x)/(expm1(2x) + 2), x clamped to ≤ 20 (no cancellation; a few float64 ulps). */
+@inline function tanhAbs64(a: v128): v128 {
+  const x = f64x2.pmin(f64x2.add(a, a), f64x2.add(kd(29), kd(29)));
+  const t = f64x2.add(f64x2.mul(x, kd(7)), kd(8));
+  const scale = pow2k(t);
+  // expm1(x) = 2^k·(e^r − 1) + (2^k − 1): both terms exact or rounded once.
+  const em = f64x2.add(f64x2.mul(scale, expm1Reduced(x, f64x2.sub(t, kd(8)))), f64x2.sub(scale, kd(0)));
+  return f64x2.div(em, f64x2.add(em, kd(1)));
+}
+
+/** ln u in float64 for finite u > 0 (< 1 ulp of float64); other lanes give garbage, fixed by the caller. */
+@inline function log64(u: v128): v128 {
+  let ix = i64x2.add(u, kl(1));
+  const kk = i64x2.sub(i64x2.shr_s(ix, 52), kl(0));
+  ix = i64x2.add(v128.and(ix, kl(3)), kl(2));
+  const f = f64x2.sub(ix, kd(0));
+  const hfsq = f64x2.mul(f64x2.mul(kd(2), f), f);
+  const s = f64x2.div(f, f64x2.add(kd(1), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(kd(23), f64x2.mul(w, f64x2.add(kd(25), f64x2.mul(w, kd(27))))));
+  const t2 = f64x2.mul(z, f64x2.add(kd(22), f64x2.mul(w, f64x2.add(kd(24), f64x2.mul(w, f64x2.add(kd(26), f64x2.mul(w, kd(28))))))));
+  // k sits in the low i32 of each i64 lane (lanes 0 and 2); f64x2.convert_low_i32x4_s widens lanes 0 and 1.
+  const dk = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(kk, kk, 0, 2, 0, 2));
+  let r = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, f64x2.add(t2, t1))), f64x2.mul(dk, kd(10)));
+  r = f64x2.add(f64x2.sub(r, hfsq), f);
+  return f64x2.add(r, f64x2.mul(dk, kd(9)));
+}
+
+/** log1p(x) = ln u + (x − (u − 1))/u, u = 1 + x (the second term restores what rounding u lost; NaN → 0 where u is 0 or ∞). */
+@inline function log1p64(x: v128): v128 {
+  const u = f64x2.add(kd(0), x);
+  const corr = f64x2.div(f64x2.sub(x, f64x2.sub(u, kd(0))), u);
+  return f64x2.add(log64(u), v128.and(corr, f64x2.eq(corr, corr)));
+}
+
+/** Math.log's special cases on float32 lanes: ±0 → −Infinity, x < 0 → NaN, +Infinity and NaN → x; other lanes keep r. */
+@inline function logFix(x: v128, r: v128): v128 {
+  const zero = kf(1);
+  const ok = v128.and(f32x4.gt(x, zero), f32x4.lt(x, kf(2)));
+  const special = v128.or(v128.bitselect(kf(3), x, f32x4.eq(x, zero)), f32x4.lt(x, zero)); // all-ones bits are a NaN
+  return v128.bitselect(r, special, ok);
+}
+
+// ── unary ─────────────────────────────────────────────────────────────────
+
+/** The exact unary ops (c0, c1: clamp bounds; c0 = 1 for reciprocal, 0 for relu). */
+@inline function simple(op: i32, v: v128, c0: v128, c1: v128): v128 {
+  switch (op) {
+    case U_NEG: return f32x4.neg(v);
+    case U_ABS: return f32x4.abs(v);
+    case U_SQUARE: return f32x4.mul(v, v);
+    case U_SQRT: return f32x4.sqrt(v);
+    case U_RECIPROCAL: return f32x4.div(c0, v);
+    // pmax(v, 0) is v < 0 ? 0 : v: NaN and −0 pass through, as in the TS kernel.
+    case U_RELU: return f32x4.pmax(v, c0);
+    // min(max(v, lo), hi) with the TS kernel's comparisons: lo > hi gives hi, NaN passes.
+    default: return f32x4.pmin(f32x4.pmax(v, c0), c1);
+  }
+}
+
+@inline function simpleLoop(op: i32, n: i32, c0: v128, c1: v128): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) v128.store(C + i, simple(op, v128.load(A + i), c0, c1));
+}
+
+/** v < 0 ? v·slope : v, the product in float64 and rounded once (slope is a float64, as in the TS kernel). */
+function leakyReluLoop(n: i32, slope: f64): void {
+  const end = vecBytes(n);
+  const s = f64x2.splat(slope);
+  const zero = kf(1);
+  for (let i: usize = 0; i < end; i += 16) {
+    const v = v128.load(A + i);
+    v128.store(C + i, v128.bitselect(join32(f64x2.mul(lo64(v), s), f64x2.mul(hi64(v), s)), v, f32x4.lt(v, zero)));
+  }
+}
+
+/** The transcendental ops on one f64x2 (op is a constant in each inlined copy, so the branches fold). */
+@inline function trans64(op: i32, x: v128): v128 {
+  if (op == U_EXP) return exp64(x);
+  if (op == U_LOG) return log64(x);
+  if (op == U_LOG1P) return log1p64(x);
+  if (op == U_TANH) return tanhAbs64(f64x2.abs(x));
+  // sigmoid, softplus, logSigmoid from e = e^{−|x|} as the TS kernel's branches.
+  const e = exp64(f64x2.neg(f64x2.abs(x)));
+  const zero = kd(3);
+  if (op == U_SIGMOID) return f64x2.div(v128.bitselect(kd(0), e, f64x2.ge(x, zero)), f64x2.add(kd(0), e));
+  const l = log1p64(e);
+  return op == U_SOFTPLUS ? f64x2.add(f64x2.pmax(x, zero), l) : f64x2.sub(f64x2.pmin(x, zero), l);
+}
+
+/**
+ * The transcendentals: each f32x4 is widened to two f64x2, computed in float64, rounded once — as the TS
+ * kernel does with Math, so the results agree with it bit for bit except where the float64 value lies
+ * within a few float64 ulps of a float32 rounding boundary. Then the float32 lane fix-ups: log's special
+ * cases; log1p returns x where 1 + x rounds to 1 (keeps −0); tanh gets the sign of x (tanh(−0) = −0).
+ */
+@inline function transLoop(op: i32, n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) {
+    const x = v128.load(A + i);
+    let r = join32(trans64(op, lo64(x)), trans64(op, hi64(x)));
+    if (op == U_LOG) r = logFix(x, r);
+    if (op == U_LOG1P) {
+      const u = f32x4.add(kf(0), x); // 1 + x in float32 is 0, < 0, ∞, NaN exactly when 1 + x is
+      r = v128.bitselect(x, logFix(u, r), f32x4.eq(u, kf(0)));
+    }
+    if (op == U_TANH) r = v128.or(r, v128.and(x, ki(0)));
+    v128.store(C + i, r);
+  }
+}
+
+/**
+ * C[0, n) = op(A[0, n)). p0, p1: leakyRelu's slope (float64); clamp's bounds (the loader checks that
+ * rounding them to float32 cannot change a result).
+ */
+export function unary(op: i32, n: i32, p0: f64, p1: f64): void {
+  const zero = kf(1), one = kf(0);
+  switch (op) {
+    case U_NEG: simpleLoop(U_NEG, n, zero, zero); break;
+    case U_ABS: simpleLoop(U_ABS, n, zero, zero); break;
+    case U_SQUARE: simpleLoop(U_SQUARE, n, zero, zero); break;
+    case U_SQRT: simpleLoop(U_SQRT, n, zero, zero); break;
+    case U_RECIPROCAL: simpleLoop(U_RECIPROCAL, n, one, zero); break;
+    case U_RELU: simpleLoop(U_RELU, n, zero, zero); break;
+    case U_CLAMP: simpleLoop(U_CLAMP, n, f32x4.splat(<f32>p0), f32x4.splat(<f32>p1)); break;
+    case U_LEAKY_RELU: leakyReluLoop(n, p0); break;
+    case U_EXP: transLoop(U_EXP, n); break;
+    case U_LOG: transLoop(U_LOG, n); break;
+    case U_LOG1P: transLoop(U_LOG1P, n); break;
+    case U_TANH: transLoop(U_TANH, n); break;
+    case U_SIGMOID: transLoop(U_SIGMOID, n); break;
+    case U_SOFTPLUS: transLoop(U_SOFTPLUS, n); break;
+    default: transLoop(U_LOG_SIGMOID, n); break;
+  }
+}
+
+// ── binary ────────────────────────────────────────────────────────────────
+
+/** a ∘ b per lane; comparisons give 1 or 0. max/min propagate NaN and order −0 < +0, exactly like Math.max/min. */
+@inline function bin(op: i32, a: v128, b: v128, one: v128): v128 {
+  switch (op) {
+    case B_ADD: return f32x4.add(a, b);
+    case B_SUB: return f32x4.sub(a, b);
+    case B_MUL: return f32x4.mul(a, b);
+    case B_DIV: return f32x4.div(a, b);
+    case B_MAX: return f32x4.max(a, b);
+    case B_MIN: return f32x4.min(a, b);
+    case B_EQ: return v128.and(f32x4.eq(a, b), one);
+    case B_NE: return v128.and(f32x4.ne(a, b), one);
+    case B_LT: return v128.and(f32x4.lt(a, b), one);
+    case B_LE: return v128.and(f32x4.le(a, b), one);
+    case B_GT: return v128.and(f32x4.gt(a, b), one);
+    case B_GE: return v128.and(f32x4.ge(a, b), one);
+    case B_RSUB: return f32x4.sub(b, a);
+    default: return f32x4.div(b, a); // B_RDIV
+  }
+}
+
+@inline function binRows(op: i32, rows: i32, len: i32, bRow: i32, bCol: i32): void {
+  const one = kf(0);
+  const rowBytes = <usize>len << 2, end = vecBytes(len), bStep = <usize>bRow << 2;
+  let a = A, b = B, c = C;
+  for (let r = 0; r < rows; r++) {
+    if (bCol) {
+      for (let i: usize = 0; i < end; i += 16) v128.store(c + i, bin(op, v128.load(a + i), v128.load(b + i), one));
+    } else {
+      const bv = v128.load32_splat(b);
+      for (let i: usize = 0; i < end; i += 16) v128.store(c + i, bin(op, v128.load(a + i), bv, one));
+    }
+    a += rowBytes;
+    b += bStep;
+    c += rowBytes;
+  }
+}
+
+/**
+ * C = A ∘ B over `rows` rows of `len` floats (A, C contiguous). Row r of B starts at float r·bRow;
+ * bCol = 1: B's row is a vector of len floats; bCol = 0: one float broadcast along the row.
+ * So (rows 1, bCol 1) is same-shape, (bRow 0, bCol 1) a row vector, (bRow 1, bCol 0) a column vector.
+ */
+export function binary(op: i32, rows: i32, len: i32, bRow: i32, bCol: i32): void {
+  switch (op) {
+    case B_ADD: binRows(B_ADD, rows, len, bRow, bCol); break;
+    case B_SUB: binRows(B_SUB, rows, len, bRow, bCol); break;
+    case B_MUL: binRows(B_MUL, rows, len, bRow, bCol); break;
+    case B_DIV: binRows(B_DIV, rows, len, bRow, bCol); break;
+    case B_MAX: binRows(B_MAX, rows, len, bRow, bCol); break;
+    case B_MIN: binRows(B_MIN, rows, len, bRow, bCol); break;
+    case B_EQ: binRows(B_EQ, rows, len, bRow, bCol); break;
+    case B_NE: binRows(B_NE, rows, len, bRow, bCol); break;
+    case B_LT: binRows(B_LT, rows, len, bRow, bCol); break;
+    case B_LE: binRows(B_LE, rows, len, bRow, bCol); break;
+    case B_GT: binRows(B_GT, rows, len, bRow, bCol); break;
+    case B_GE: binRows(B_GE, rows, len, bRow, bCol); break;
+    case B_RSUB: binRows(B_RSUB, rows, len, bRow, bCol); break;
+    default: binRows(B_RDIV, rows, len, bRow, bCol); break;
+  }
+}
+
+// ── reductions ────────────────────────────────────────────────────────────
+
+/**
+ * Σ row in float64: each f32x4 is widened to two f64x2 and added into 4 f64x2 accumulators (2× unrolled).
+ * The TS kernel adds in float64 too, in order; the two sums differ by rounding at the float64 level only.
+ */
+function rowSum(p: usize, len: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  const full = <usize>(len & ~3) << 2;
+  let i: usize = 0;
+  for (; i + 32 <= full; i += 32) {
+    const v = v128.load(p + i), w = v128.load(p + i, 16);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(w));
+    a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1)));
+  }
+  if (i < full) {
+    const v = v128.load(p + i);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    i += 16;
+  }
+  if (len & 3) {
+    const v = v128.and(v128.load(p + i), tailMask(len));
+    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v));
+    a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+  }
+  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/**
+ * max (isMax) or min of a row, NaN if the row holds one, ∓Infinity if it is empty: the TS kernel's
+ * result. pmax(m, v) is m < v ? v : m, so within a lane the first of equal values stays; NaN lanes are
+ * tracked apart. The only equal values that differ are ±0: when the extreme is 0, the first zero of the
+ * row is returned, as the TS kernel's `v > acc` scan does (with firstZero; softmax does not need it).
+ */
+@inline function rowExtreme(p: usize, len: i32, isMax: bool, firstZero: bool): f32 {
+  const pad = isMax ? kf(3) : kf(2);
+  let m0 = pad, m1 = pad, nan = kf(1);
+  const full = <usize>(len & ~3) << 2;
+  let i: usize = 0;
+  for (; i + 32 <= full; i += 32) {
+    const v = v128.load(p + i), w = v128.load(p + i, 16);
+    m0 = isMax ? f32x4.pmax(m0, v) : f32x4.pmin(m0, v);
+    m1 = isMax ? f32x4.pmax(m1, w) : f32x4.pmin(m1, w);
+    nan = v128.or(nan, v128.or(f32x4.ne(v, v), f32x4.ne(w, w)));
+  }
+  if (i < full) {
+    const v = v128.load(p + i);
+    m0 = isMax ? f32x4.pmax(m0, v) : f32x4.pmin(m0, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+    i += 16;
+  }
+  if (len & 3) {
+    const v = v128.bitselect(v128.load(p + i), pad, tailMask(len));
+    m1 = isMax ? f32x4.pmax(m1, v) : f32x4.pmin(m1, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
+  const m = isMax ? f32x4.pmax(m0, m1) : f32x4.pmin(m0, m1);
+  const x0 = f32x4.extract_lane(m, 0), x1 = f32x4.extract_lane(m, 1);
+  const x2 = f32x4.extract_lane(m, 2), x3 = f32x4.extract_lane(m, 3);
+  const y0 = isMax ? (x1 > x0 ? x1 : x0) : (x1 < x0 ? x1 : x0);
+  const y1 = isMax ? (x3 > x2 ? x3 : x2) : (x3 < x2 ? x3 : x2);
+  const r = isMax ? (y1 > y0 ? y1 : y0) : (y1 < y0 ? y1 : y0);
+  if (firstZero && r == 0) {
+    for (let j = 0; j < len; j++) {
+      const x = load<f32>(p + (<usize>j << 2));
+      if (x == 0) return x;
+    }
+  }
+  return r;
+}
+
+/** op over A[0, n): the float64 sum (the loader adds chunks in float64), or the max / min as rowExtreme. */
+export function reduceAll(op: i32, n: i32): f64 {
+  if (op == R_SUM) return rowSum(A, n);
+  return op == R_MAX ? <f64>rowExtreme(A, n, true, true) : <f64>rowExtreme(A, n, false, true);
+}
+
+/** C[r] = op over row r of A (rows × len, contiguous); the sum rounded once to float32. */
+export function reduceRows(op: i32, rows: i32, len: i32): void {
+  const rowBytes = <usize>len << 2;
+  let p = A;
+  for (let r = 0; r < rows; r++, p += rowBytes) {
+    const v: f32 = op == R_SUM ? <f32>rowSum(p, len) : op == R_MAX ? rowExtreme(p, len, true, true) : rowExtreme(p, len, false, true);
+    store<f32>(C + (<usize>r << 2), v);
+  }
+}
+
+/**
+ * C[j] = op(C[j], A[r·len + j]) for each row r in order: the reduction over leading axes, accumulated
+ * in float32 in C exactly as the TS kernel accumulates in its float32 `out` (the loader initialises C).
+ * max: v > c or v NaN replaces c unless c is NaN already (the TS kernel's sticky NaN); min likewise.
+ */
+export function reduceLeading(op: i32, rows: i32, len: i32): void {
+  const rowBytes = <usize>len << 2, end = vecBytes(len);
+  let p = A;
+  for (let r = 0; r < rows; r++, p += rowBytes) {
+    for (let i: usize = 0; i < end; i += 16) {
+      const c = v128.load(C + i), v = v128.load(p + i);
+      let res: v128;
+      if (op == R_SUM) {
+        res = f32x4.add(c, v);
+      } else {
+        const better = op == R_MAX ? f32x4.gt(v, c) : f32x4.lt(v, c);
+        const take = v128.andnot(v128.or(better, f32x4.ne(v, v)), f32x4.ne(c, c));
+        res = v128.bitselect(v, c, take);
+      }
+      v128.store(C + i, res);
+    }
+  }
+}
+
+// ── softmax ───────────────────────────────────────────────────────────────
+
+/**
+ * (Log-)softmax of each row of A (rows × len, contiguous) into C, computed as the TS kernel does:
+ * m = max (NaN if the row holds one; 0 when it is all −Infinity), e = e^(x − m) in float64 (x − m is
+ * exact in float64), s = Σ e in float64, softmax = e·(1/s) and logSoftmax = x − (m + ln s), each rounded
+ * once. Matches the TS kernel bit for bit except near float32 rounding boundaries.
+ */
+export function softmaxRows(rows: i32, len: i32, log: i32): void {
+  const rowBytes = <usize>len << 2, end = vecBytes(len), last = end - 16;
+  const mask = tailMask(len);
+  let p = A, q = C;
+  for (let r = 0; r < rows; r++, p += rowBytes, q += rowBytes) {
+    let m = rowExtreme(p, len, true, false);
+    if (m == -Infinity) m = 0;
+    const mv = f64x2.splat(<f64>m);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    for (let i: usize = 0; i < end; i += 16) {
+      let x = v128.load(p + i);
+      if (i == last) x = v128.bitselect(x, kf(3), mask); // e^(−∞) = 0 past the row's end
+      s0 = f64x2.add(s0, exp64(f64x2.sub(lo64(x), mv)));
+      s1 = f64x2.add(s1, exp64(f64x2.sub(hi64(x), mv)));
+    }
+    const s2 = f64x2.add(s0, s1);
+    const s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+    if (log) {
+      const lse = f64x2.splat(<f64>m + Math.log(s));
+      for (let i: usize = 0; i < end; i += 16) {
+        const x = v128.load(p + i);
+        v128.store(q + i, join32(f64x2.sub(lo64(x), lse), f64x2.sub(hi64(x), lse)));
+      }
+    } else {
+      // The TS kernel recomputes e^(x − m) too rather than keeping it.
+      const inv = f64x2.splat(1 / s);
+      for (let i: usize = 0; i < end; i += 16) {
+        const x = v128.load(p + i);
+        v128.store(q + i, join32(f64x2.mul(exp64(f64x2.sub(lo64(x), mv)), inv), f64x2.mul(exp64(f64x2.sub(hi64(x), mv)), inv)));
+      }
+    }
+  }
+}
