@@ -20,6 +20,7 @@
 import type { FloatArray } from '../../dtype';
 import { matmul as tsMatmul } from '../ts/matmul';
 import { GEMM_WASM_BASE64 } from './gemm_module';
+import { decodeBase64 } from './load';
 import { GEMM_SHARED_WASM_BASE64 } from './gemm_shared_module';
 import { CONTROL_BYTES, GemmPool, defaultThreads, threadsSupported, type GemmFn } from './pool';
 
@@ -84,19 +85,6 @@ export function wasmSimdSupported(): boolean {
     simdSupported = ok;
   }
   return simdSupported;
-}
-
-/** Decodes base64 in Node and in browsers. */
-function decodeBase64(s: string): Uint8Array {
-  const g = globalThis as { atob?: (s: string) => string; Buffer?: { from(s: string, enc: string): Uint8Array } };
-  if (typeof g.atob === 'function') {
-    const bin = g.atob(s);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return bytes;
-  }
-  if (g.Buffer) return new Uint8Array(g.Buffer.from(s, 'base64'));
-  throw new Error('wasm gemm: no base64 decoder (atob or Buffer) in this runtime');
 }
 
 interface Runtime {

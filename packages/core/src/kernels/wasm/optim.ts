@@ -25,6 +25,7 @@
  */
 import type { FloatArray } from '../../dtype';
 import * as ts from '../ts/optim';
+import { instantiate } from './load';
 import { OPTIM_WASM_BASE64 } from './optim_module';
 
 /** Elements per chunk: each of the (up to 5) buffers holds CHUNK floats (16 KiB). 2K–16K measured the same within noise. */
@@ -38,15 +39,7 @@ const SLOTS = 5;
 export const wasmOptimConfig = { minLength: 64 };
 const PAGE = 65536;
 
-/**
- * The parts of the WebAssembly JS API used here, typed locally: the project compiles against lib
- * ES2022 without DOM, where @types/node does not declare WebAssembly's classes.
- */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
+/** The module's memory, typed locally (the project compiles without the DOM lib). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
@@ -69,19 +62,6 @@ interface OptimExports {
   adadelta(n: number, p: number, g: number, v: number, u: number, lr: number, rho: number, r1: number, eps: number, wd: number): void;
 }
 
-/** Decodes base64 in Node and in browsers. */
-function decodeBase64(s: string): Uint8Array {
-  const g = globalThis as { atob?: (s: string) => string; Buffer?: { from(s: string, enc: string): Uint8Array } };
-  if (typeof g.atob === 'function') {
-    const bin = g.atob(s);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return bytes;
-  }
-  if (g.Buffer) return new Uint8Array(g.Buffer.from(s, 'base64'));
-  throw new Error('wasm optim: no base64 decoder (atob or Buffer) in this runtime');
-}
-
 /** The instantiated module (null: not yet tried; false: unavailable, use TS). */
 let wasm: OptimExports | null | false = null;
 /** Float32 view over the module's memory (which never grows after instantiation). */
@@ -99,9 +79,8 @@ function instance(): OptimExports | false {
   if (wasm === null) {
     wasm = false;
     try {
-      const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-      if (api) {
-        const exp = new api.Instance(new api.Module(decodeBase64(OPTIM_WASM_BASE64)), {}).exports as OptimExports;
+      const exp = instantiate<OptimExports>(OPTIM_WASM_BASE64);
+      if (exp) {
         const base = exp.bufBase() >>> 0;
         const need = base + SLOTS * CHUNK * 4;
         const have = exp.memory.buffer.byteLength;
