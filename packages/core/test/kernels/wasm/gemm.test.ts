@@ -116,6 +116,28 @@ describe('kernels/wasm gemm_module.ts', () => {
     }
   });
 
+  it('the one-thread build (ordinary memory, used where shared memory is unavailable) computes the same product', () => {
+    // Node always has shared memory, so the loader never picks this build here: run it directly.
+    const wa = (globalThis as unknown as { WebAssembly: {
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: object) => { exports: Record<string, (...a: number[]) => number> };
+      Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+    } }).WebAssembly;
+    const memory = new wa.Memory({ initial: 64 });
+    const e = new wa.Instance(new wa.Module(Buffer.from(GEMM_WASM_BASE64, 'base64')), { env: { memory } }).exports;
+    const [m, k, n] = [37, 300, 45];
+    const scratch = e['dataEnd']!(), aAt = scratch + e['scratchBytes']!(), bAt = aAt + m * k * 4, cAt = bAt + k * n * 4;
+    const heap = new Float32Array(memory.buffer);
+    const a = heap.subarray(aAt / 4, aAt / 4 + m * k), b = heap.subarray(bAt / 4, bAt / 4 + k * n);
+    fillRandom(a, 5);
+    fillRandom(b, 6);
+    e['gemm']!(aAt, 1, m, bAt, n, 1, cAt, n, m, k, n, scratch); // Aᵀ stored k×m: row stride 1, column stride m
+    const ref = new Float32Array(m * n);
+    tsMatmul(a, b, ref, 1, m, k, n, 0, 0, true, false);
+    const got = heap.subarray(cAt / 4, cAt / 4 + m * n);
+    for (let i = 0; i < m * n; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
+  });
+
   // assemblyscript is a devDependency, so `npm ci` always installs it: this check always runs.
   {
     it('both builds match packages/core/wasm/gemm.ts recompiled with their asc flags', async () => {
