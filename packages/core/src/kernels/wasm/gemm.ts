@@ -178,7 +178,7 @@ function currentPool(r: Runtime): GemmPool | null {
   const threads = effectiveThreads();
   if (threads === 1) return null;
   if (pool === null) {
-    ensureMemory(r, scratchAt(r, threads));
+    if (!ensureMemory(r, scratchAt(r, threads))) return null;
     pool = new GemmPool(r.module, r.memory, r.gemm, r.dataEnd, (i) => scratchAt(r, i), threads);
   }
   return pool;

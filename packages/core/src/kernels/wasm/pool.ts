@@ -168,9 +168,12 @@ function nodeBuiltin<T>(name: string): T | undefined {
  * worker_threads or a cross-origin isolated browser context.
  */
 export function threadsSupported(): boolean {
-  return typeof SharedArrayBuffer === 'function'
+  // Asked before every large product: the answer cannot change, so it is looked up once.
+  supported ??= typeof SharedArrayBuffer === 'function'
     && (nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker !== undefined || isolatedBrowser() !== undefined);
+  return supported;
 }
+let supported: boolean | undefined;
 
 /** The default thread count: TAPEGRAD_THREADS, else the cores Node reports, else 1. */
 export function defaultThreads(): number {
