@@ -151,6 +151,27 @@ function usable(p: FloatArray, a: FloatArray, b: FloatArray | null = null, c: Fl
   return instance() !== false;
 }
 
+/**
+ * Runs an update chunk by chunk: copies chunk [lo, lo + len) of every present array into its buffer
+ * slot (array k → slot k), calls update(len), and copies back every updated array — all but the
+ * gradient, which is always array 1 (scaleInPlace has only array 0).
+ */
+function chunked(arrays: readonly (FloatArray | null)[], update: (len: number) => void): void {
+  const n = arrays[0]!.length;
+  for (let lo = 0; lo < n; lo += CHUNK) {
+    const len = Math.min(CHUNK, n - lo);
+    for (let k = 0; k < arrays.length; k++) {
+      const x = arrays[k];
+      if (x) copyIn(x as Float32Array, lo, len, k);
+    }
+    update(len);
+    for (let k = 0; k < arrays.length; k++) {
+      const x = arrays[k];
+      if (x && k !== 1) copyOut(x as Float32Array, lo, len, k);
+    }
+  }
+}
+
 // ── kernels ───────────────────────────────────────────────────────────────
 
 /** OptimizerKernels.scaleInPlace: p ← p·factor. */
@@ -159,14 +180,8 @@ export function wasmScaleInPlace(p: FloatArray, factor: number): void {
     ts.scaleInPlace(p, factor);
     return;
   }
-  const w = wasm as OptimExports;
-  const n = p.length;
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(p, lo, len, 0);
-    w.scale(len, slotBytes[0]!, factor);
-    copyOut(p, lo, len, 0);
-  }
+  const w = wasm as OptimExports, s = slotBytes;
+  chunked([p], (len) => w.scale(len, s[0]!, factor));
 }
 
 /** OptimizerKernels.sgdStep. */
@@ -176,26 +191,15 @@ export function wasmSgdStep(p: FloatArray, g: FloatArray, buf: FloatArray | null
     ts.sgdStep(p, g, buf, lr, momentum, dampening, nesterov, weightDecay, first, lecture);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, bb = buf as Float32Array | null;
-  const n = pp.length;
-  const keep = 1 - dampening;
-  const flags = (lecture ? 1 : 0) | (first ? 2 : 0) | (nesterov ? 4 : 0);
-  const [s0, s1, s2] = slotBytes as [number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    if (bb === null) {
-      w.sgdPlain(len, s0, s1, lr, weightDecay);
-    } else {
-      // On the first step the buffer's old contents are not read.
-      if (!first) copyIn(bb, lo, len, 2);
-      w.sgdMomentum(len, s0, s1, s2, lr, momentum, keep, weightDecay, flags);
-      copyOut(bb, lo, len, 2);
-    }
-    copyOut(pp, lo, len, 0);
+  const w = wasm as OptimExports, s = slotBytes;
+  if (buf === null) {
+    chunked([p, g], (len) => w.sgdPlain(len, s[0]!, s[1]!, lr, weightDecay));
+    return;
   }
+  const keep = 1 - dampening;
+  // On the first step the kernel does not read the buffer's old contents.
+  const flags = (lecture ? 1 : 0) | (first ? 2 : 0) | (nesterov ? 4 : 0);
+  chunked([p, g, buf], (len) => w.sgdMomentum(len, s[0]!, s[1]!, s[2]!, lr, momentum, keep, weightDecay, flags));
 }
 
 /** OptimizerKernels.adamStep (amsgrad when vMax is given). */
@@ -205,25 +209,11 @@ export function wasmAdamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: Flo
     ts.adamStep(p, g, m, v, vMax, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, mm = m as Float32Array, vv = v as Float32Array, xx = vMax as Float32Array | null;
-  const n = pp.length;
+  const w = wasm as OptimExports, s = slotBytes;
   // Derived exactly as the TS kernel derives them.
   const a1 = 1 - beta1, a2 = 1 - beta2, stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
-  const [s0, s1, s2, s3, s4] = slotBytes as [number, number, number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(mm, lo, len, 2);
-    copyIn(vv, lo, len, 3);
-    if (xx !== null) copyIn(xx, lo, len, 4);
-    w.adam(len, s0, s1, s2, s3, xx === null ? 0 : s4, beta1, a1, beta2, a2, stepSize, sqrtBc2, eps, weightDecay);
-    copyOut(pp, lo, len, 0);
-    copyOut(mm, lo, len, 2);
-    copyOut(vv, lo, len, 3);
-    if (xx !== null) copyOut(xx, lo, len, 4);
-  }
+  const maxSlot = vMax === null ? 0 : s[4]!;
+  chunked([p, g, m, v, vMax], (len) => w.adam(len, s[0]!, s[1]!, s[2]!, s[3]!, maxSlot, beta1, a1, beta2, a2, stepSize, sqrtBc2, eps, weightDecay));
 }
 
 /** OptimizerKernels.adamaxStep. */
@@ -233,22 +223,9 @@ export function wasmAdamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: F
     ts.adamaxStep(p, g, m, u, lr, beta1, beta2, eps, weightDecay, bc1);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, mm = m as Float32Array, uu = u as Float32Array;
-  const n = pp.length;
+  const w = wasm as OptimExports, s = slotBytes;
   const a1 = 1 - beta1, clr = lr / bc1;
-  const [s0, s1, s2, s3] = slotBytes as [number, number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(mm, lo, len, 2);
-    copyIn(uu, lo, len, 3);
-    w.adamax(len, s0, s1, s2, s3, beta1, a1, beta2, clr, eps, weightDecay);
-    copyOut(pp, lo, len, 0);
-    copyOut(mm, lo, len, 2);
-    copyOut(uu, lo, len, 3);
-  }
+  chunked([p, g, m, u], (len) => w.adamax(len, s[0]!, s[1]!, s[2]!, s[3]!, beta1, a1, beta2, clr, eps, weightDecay));
 }
 
 /** OptimizerKernels.nadamStep. */
@@ -258,22 +235,9 @@ export function wasmNadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: Fl
     ts.nadamStep(p, g, m, v, cg, cm, beta1, beta2, eps, weightDecay, bc2);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, mm = m as Float32Array, vv = v as Float32Array;
-  const n = pp.length;
+  const w = wasm as OptimExports, s = slotBytes;
   const a1 = 1 - beta1, a2 = 1 - beta2;
-  const [s0, s1, s2, s3] = slotBytes as [number, number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(mm, lo, len, 2);
-    copyIn(vv, lo, len, 3);
-    w.nadam(len, s0, s1, s2, s3, cg, cm, beta1, a1, beta2, a2, eps, weightDecay, bc2);
-    copyOut(pp, lo, len, 0);
-    copyOut(mm, lo, len, 2);
-    copyOut(vv, lo, len, 3);
-  }
+  chunked([p, g, m, v], (len) => w.nadam(len, s[0]!, s[1]!, s[2]!, s[3]!, cg, cm, beta1, a1, beta2, a2, eps, weightDecay, bc2));
 }
 
 /** OptimizerKernels.adagradStep. */
@@ -282,19 +246,8 @@ export function wasmAdagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, c
     ts.adagradStep(p, g, sum, clr, weightDecay, eps, epsInside);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, ss = sum as Float32Array;
-  const n = pp.length;
-  const [s0, s1, s2] = slotBytes as [number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(ss, lo, len, 2);
-    w.adagrad(len, s0, s1, s2, clr, weightDecay, eps, epsInside ? 1 : 0);
-    copyOut(pp, lo, len, 0);
-    copyOut(ss, lo, len, 2);
-  }
+  const w = wasm as OptimExports, s = slotBytes;
+  chunked([p, g, sum], (len) => w.adagrad(len, s[0]!, s[1]!, s[2]!, clr, weightDecay, eps, epsInside ? 1 : 0));
 }
 
 /** OptimizerKernels.rmspropStep (centered when gAvg is given, momentum when buf is given). */
@@ -304,26 +257,10 @@ export function wasmRmspropStep(p: FloatArray, g: FloatArray, v: FloatArray, gAv
     ts.rmspropStep(p, g, v, gAvg, buf, lr, alpha, eps, weightDecay, momentum, epsInside);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, vv = v as Float32Array;
-  const ga = gAvg as Float32Array | null, bb = buf as Float32Array | null;
-  const n = pp.length;
+  const w = wasm as OptimExports, s = slotBytes;
   const a1 = 1 - alpha;
-  const flags = (ga !== null ? 1 : 0) | (bb !== null ? 2 : 0) | (epsInside ? 4 : 0);
-  const [s0, s1, s2, s3, s4] = slotBytes as [number, number, number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(vv, lo, len, 2);
-    if (ga !== null) copyIn(ga, lo, len, 3);
-    if (bb !== null) copyIn(bb, lo, len, 4);
-    w.rmsprop(len, s0, s1, s2, s3, s4, lr, alpha, a1, eps, weightDecay, momentum, flags);
-    copyOut(pp, lo, len, 0);
-    copyOut(vv, lo, len, 2);
-    if (ga !== null) copyOut(ga, lo, len, 3);
-    if (bb !== null) copyOut(bb, lo, len, 4);
-  }
+  const flags = (gAvg !== null ? 1 : 0) | (buf !== null ? 2 : 0) | (epsInside ? 4 : 0);
+  chunked([p, g, v, gAvg, buf], (len) => w.rmsprop(len, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, lr, alpha, a1, eps, weightDecay, momentum, flags));
 }
 
 /** OptimizerKernels.adadeltaStep. */
@@ -332,20 +269,7 @@ export function wasmAdadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, u:
     ts.adadeltaStep(p, g, v, u, lr, rho, eps, weightDecay);
     return;
   }
-  const w = wasm as OptimExports;
-  const pp = p as Float32Array, gg = g as Float32Array, vv = v as Float32Array, uu = u as Float32Array;
-  const n = pp.length;
+  const w = wasm as OptimExports, s = slotBytes;
   const r1 = 1 - rho;
-  const [s0, s1, s2, s3] = slotBytes as [number, number, number, number];
-  for (let lo = 0; lo < n; lo += CHUNK) {
-    const len = Math.min(CHUNK, n - lo);
-    copyIn(pp, lo, len, 0);
-    copyIn(gg, lo, len, 1);
-    copyIn(vv, lo, len, 2);
-    copyIn(uu, lo, len, 3);
-    w.adadelta(len, s0, s1, s2, s3, lr, rho, r1, eps, weightDecay);
-    copyOut(pp, lo, len, 0);
-    copyOut(vv, lo, len, 2);
-    copyOut(uu, lo, len, 3);
-  }
+  chunked([p, g, v, u], (len) => w.adadelta(len, s[0]!, s[1]!, s[2]!, s[3]!, lr, rho, r1, eps, weightDecay));
 }
