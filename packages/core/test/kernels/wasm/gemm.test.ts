@@ -2,48 +2,42 @@
  * The WebAssembly SIMD GEMM (kernels/wasm/gemm.ts) against the plain-TS kernel it replaces, and the
  * committed module (kernels/wasm/gemm_module.ts) against its AssemblyScript source.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import type { FloatArray } from '../../../src/dtype';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
 import { wasmMatmul, wasmMatmulF32, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
 import { TRANS, baseCase, checkAgainstTs, fillRandom, gemmCaseArb, type Float32GemmKernel, type GemmCase } from '../../support/gemm_cases';
 
-type Kernel = Float32GemmKernel;
-
 /** The WASM path at every size (wasmMatmul itself hands products below 1024 multiply-adds to TS). */
-const wasmAnySize: Kernel = (...args) => {
+const wasmAnySize: Float32GemmKernel = (...args) => {
   if (!wasmMatmulF32(...args)) throw new Error('the WebAssembly path declined the product');
 };
 
-const check = (c: GemmCase, kernel: Kernel = wasmAnySize): void => checkAgainstTs(c, kernel);
-
-const caseArb = gemmCaseArb;
-const base = baseCase;
+const check = (c: GemmCase, kernel: Float32GemmKernel = wasmAnySize): void => checkAgainstTs(c, kernel);
 
 describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly SIMD)', () => {
   it('matches the TS kernel for random shapes 0..70, transposes, batches, broadcasts, gaps and offsets', () => {
-    fc.assert(fc.property(caseArb, (c) => check(c)), { numRuns: 300 });
+    fc.assert(fc.property(gemmCaseArb, (c) => check(c)), { numRuns: 300 });
   });
 
   it('matches the TS kernel on products larger than the blocks: m > MC, k > KC, n > NC, edge tiles', () => {
     for (const [transA, transB] of TRANS) {
-      check({ ...base, m: 300, k: 257, n: 130, transA, transB }); // 5 A blocks (last 12 rows), 2 k-blocks, 2-column edge panel
-      check({ ...base, m: 37, k: 600, n: 45, transA, transB, aOffset: 1, bOffset: 3 }); // 3 k-blocks accumulate into C
-      check({ ...base, m: 9, k: 20, n: 2100, transA, transB }); // 2 B blocks (NC = 2048)
-      check({ ...base, batch: 3, broadcastA: true, m: 65, k: 70, n: 66, transA, transB, bOffset: 2, gapB: 5 });
-      check({ ...base, batch: 2, broadcastB: true, m: 70, k: 270, n: 6, transA, transB, aOffset: 3 }); // batch folding
+      check({ ...baseCase, m: 300, k: 257, n: 130, transA, transB }); // 5 A blocks (last 12 rows), 2 k-blocks, 2-column edge panel
+      check({ ...baseCase, m: 37, k: 600, n: 45, transA, transB, aOffset: 1, bOffset: 3 }); // 3 k-blocks accumulate into C
+      check({ ...baseCase, m: 9, k: 20, n: 2100, transA, transB }); // 2 B blocks (NC = 2048)
+      check({ ...baseCase, batch: 3, broadcastA: true, m: 65, k: 70, n: 66, transA, transB, bOffset: 2, gapB: 5 });
+      check({ ...baseCase, batch: 2, broadcastB: true, m: 70, k: 270, n: 6, transA, transB, aOffset: 3 }); // batch folding
     }
   });
 
   it('wasmMatmul: WASM for large float32, exactly the TS kernel for float64 and tiny products', () => {
     for (const [transA, transB] of TRANS) {
-      check({ ...base, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
-      check({ ...base, batch: 3, broadcastB: true, m: 17, k: 31, n: 29, transA, transB }, wasmMatmul);
+      check({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
+      check({ ...baseCase, batch: 3, broadcastB: true, m: 17, k: 31, n: 29, transA, transB }, wasmMatmul);
     }
     // Large float32 products really take the WASM path: bit-for-bit what wasmMatmulF32 writes.
     {
@@ -74,10 +68,10 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
 
   it('copies only the used slice of a large operand, and stays correct across memory growth', () => {
     // A 20×30 A at offset 100 000 in a 100 602-element array: only the used slice is copied.
-    check({ ...base, m: 20, k: 30, n: 25, transA: false, transB: true, aOffset: 100_000 });
-    check({ ...base, m: 64, k: 64, n: 64, transA: false, transB: false }); // small
-    check({ ...base, m: 700, k: 300, n: 650, transA: true, transB: false, seed: 3 }); // grows memory past ~3 MiB of operands
-    check({ ...base, m: 64, k: 64, n: 64, transA: false, transB: true }); // small again, on the re-created views
+    check({ ...baseCase, m: 20, k: 30, n: 25, transA: false, transB: true, aOffset: 100_000 });
+    check({ ...baseCase, m: 64, k: 64, n: 64, transA: false, transB: false }); // small
+    check({ ...baseCase, m: 700, k: 300, n: 650, transA: true, transB: false, seed: 3 }); // grows memory past ~3 MiB of operands
+    check({ ...baseCase, m: 64, k: 64, n: 64, transA: false, transB: true }); // small again, on the re-created views
   });
 
   it('writes zeros when k = 0 and nothing when m or n = 0', () => {
