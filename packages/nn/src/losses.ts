@@ -8,7 +8,7 @@
  * 'none' returns the per-element losses (per-sample for crossEntropy / nll). See docs/losses.md.
  */
 import {
-  Tensor, abs, add, broadcastShapes, defineOp, div, gather, le, log, log1p, logSigmoid, logSoftmax, maximum,
+  Tensor, abs, add, broadcastShapes, defineOp, div, gather, kernels, le, log, log1p, logSigmoid, logSoftmax, maximum,
   mul, neg, reshape, square, sub, sum, where,
 } from '@tapegrad/core';
 
@@ -210,8 +210,20 @@ const binaryCrossEntropyOp = defineOp({
   ],
 });
 
+/**
+ * Throws unless every value of t lies in [0, 1] (NaN does not). The common, valid case costs two kernel
+ * reductions (min and max, which propagate NaN; the WebAssembly ones for large float32 tensors) instead of
+ * a JS loop over the data; only a failing check loops, to name the first bad value and its flat index.
+ */
 function checkUnitInterval(name: string, what: string, t: Tensor): void {
   const d = t.data;
+  if (d.length === 0) return;
+  const lo = d instanceof Float64Array ? new Float64Array(1) : new Float32Array(1);
+  const hi = d instanceof Float64Array ? new Float64Array(1) : new Float32Array(1);
+  const axes = t.shape.map((_, i) => i);
+  kernels.reduce('min', d, t.shape, axes, lo);
+  kernels.reduce('max', d, t.shape, axes, hi);
+  if (lo[0]! >= 0 && hi[0]! <= 1) return;
   for (let k = 0; k < d.length; k++) {
     const v = d[k]!;
     if (!(v >= 0 && v <= 1)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tensor, tensor, logSoftmax, sigmoid, softmax, type DType } from '@tapegrad/core';
+import { Tensor, tensor, getBackend, logSoftmax, setBackend, sigmoid, softmax, type DType } from '@tapegrad/core';
 import { arb, gradcheck, type GradcheckOptions } from '@tapegrad/core/testing';
 import {
   mse, mae, huber, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nll,
@@ -635,6 +635,36 @@ describe('errors', () => {
     expect(() => binaryCrossEntropy(f64([-0.1]), f64([0]))).toThrow(/got -0.1/);
     expect(() => binaryCrossEntropy(f64([NaN]), f64([0]))).toThrow(/got NaN/);
     expect(() => binaryCrossEntropy(f64([0.5]), f64([2]))).toThrow(/binaryCrossEntropy: target must lie in \[0, 1\], got 2/);
+  });
+
+  it('probabilities outside [0, 1] in large float32 tensors, on both kernel backends (the check reduces with kernels)', () => {
+    const before = getBackend().name;
+    try {
+      for (const backend of getBackend().simd ? (['ts', 'wasm'] as const) : (['ts'] as const)) {
+        setBackend(backend);
+        // [100, 100]: 10 000 float32 values, enough for the WebAssembly reductions; ±0 and 1 are valid.
+        const ok = (): Float32Array => Float32Array.from({ length: 10_000 }, (_, i) => (i % 7) / 6).fill(-0, 3, 4);
+        const t = (d: Float32Array): Tensor => new Tensor(d, [100, 100], 'float32');
+        expect(binaryCrossEntropy(t(ok()), t(ok())).item()).toBeGreaterThan(0);
+        for (const [bad, shown] of [[NaN, 'NaN'], [-0.1, String(Math.fround(-0.1))], [1.1, String(Math.fround(1.1))], [Infinity, 'Infinity']] as const) {
+          const p = ok();
+          p[9001] = bad;
+          expect(() => binaryCrossEntropy(t(p), t(ok())), `${backend} ${bad}`).toThrow(
+            `binaryCrossEntropy: input must lie in [0, 1], got ${shown} at flat index 9001 (shape [100,100]); pass probabilities`,
+          );
+          expect(() => binaryCrossEntropy(t(ok()), t(p)), `${backend} ${bad}`).toThrow(
+            `binaryCrossEntropy: target must lie in [0, 1], got ${shown} at flat index 9001 (shape [100,100]); targets are probabilities`,
+          );
+        }
+        // Several bad values: the first in flat order is named, whatever the reductions met first.
+        const p = ok();
+        p[8000] = NaN;
+        p[5] = 1.5;
+        expect(() => binaryCrossEntropy(t(p), t(ok()))).toThrow(/got 1.5 at flat index 5 /);
+      }
+    } finally {
+      setBackend(before);
+    }
   });
 
   it('unknown reduction and bad options', () => {
