@@ -34,6 +34,29 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
     }
   });
 
+  it('the narrow 16×2 tile (last 1–4 columns) gives bit-for-bit what the full 4×8 tile gives', () => {
+    // C's first n columns with B widened to 8 more columns (so every column runs on full tiles) must equal
+    // C computed with n columns (whose last n mod 8 ∈ 1..4 columns run on the narrow tile).
+    for (const [m, k, n] of [[300, 257, 25], [37, 600, 10], [5, 70, 3], [81, 33, 12], [16, 9, 1]] as const) {
+      for (const [transA, transB] of TRANS) {
+        const a = new Float32Array(m * k), wide = new Float32Array(k * (n + 8));
+        fillRandom(a, m + k);
+        fillRandom(wide, n + 1);
+        // B = the first n columns of `wide` (k×(n+8) row-major, or its transpose when transB).
+        const b = new Float32Array(k * n);
+        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[transB ? j * k + p : p * n + j] = wide[p * (n + 8) + j]!;
+        const wideB = transB ? new Float32Array(k * (n + 8)) : wide;
+        if (transB) for (let p = 0; p < k; p++) for (let j = 0; j < n + 8; j++) wideB[j * k + p] = wide[p * (n + 8) + j]!;
+        const narrow = new Float32Array(m * n), full = new Float32Array(m * (n + 8));
+        wasmAnySize(a, b, narrow, 1, m, k, n, 0, 0, transA, transB, 0, 0);
+        wasmAnySize(a, wideB, full, 1, m, k, n + 8, 0, 0, transA, transB, 0, 0);
+        const fullFirst = new Float32Array(m * n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) fullFirst[i * n + j] = full[i * (n + 8) + j]!;
+        expect(Array.from(narrow)).toEqual(Array.from(fullFirst));
+      }
+    }
+  });
+
   it('wasmMatmul: WASM for large float32, exactly the TS kernel for float64 and tiny products', () => {
     for (const [transA, transB] of TRANS) {
       check({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
