@@ -23,7 +23,7 @@ export {
 } from './ops/elementwise';
 // ops: activations
 export {
-  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax,
+  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward,
   type SoftplusOptions,
 } from './ops/activations';
 // ops: reductions
@@ -53,4 +53,6 @@ export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckReport, 
 // kernels
 export { kernels, setKernel, resetKernels, setBackend, getBackend, type BackendName } from './kernels/registry';
 export { setNumThreads, getNumThreads } from './kernels/wasm/gemm';
-export type { Kernels, KernelName, OptimizerKernels, UnaryKernelOp, BinaryKernelOp, ReduceKernelOp } from './kernels/kernels';
+export type {
+  Kernels, KernelName, OptimizerKernels, UnaryKernelOp, BinaryKernelOp, ReduceKernelOp, ActivationBackwardKernelOp,
+} from './kernels/kernels';

@@ -1,5 +1,5 @@
 /**
- * WebAssembly SIMD elementwise, transcendental, reduction and softmax kernels (AssemblyScript, float32).
+ * WebAssembly SIMD elementwise, transcendental, reduction, softmax and fused kernels (AssemblyScript, float32).
  *
  * Compiled by packages/core/scripts/build_wasm.mjs into packages/core/src/kernels/wasm/elementwise_module.ts.
  * The loader, packages/core/src/kernels/wasm/elementwise.ts, streams tensors through three fixed
@@ -50,7 +50,7 @@ export function bufB(): usize { return B; }
 /** Byte address of buffer C (result). */
 export function bufC(): usize { return C; }
 
-// ── op codes (the loader's UNARY / BINARY / REDUCE tables mirror these) ───
+// ── op codes (the loader's UNARY / BINARY / REDUCE / GRAD tables mirror these)
 
 const U_NEG = 0, U_ABS = 1, U_SQUARE = 2, U_SQRT = 3, U_RECIPROCAL = 4, U_RELU = 5, U_CLAMP = 6, U_LEAKY_RELU = 7;
 const U_EXP = 8, U_LOG = 9, U_LOG1P = 10, U_TANH = 11, U_SIGMOID = 12, U_SOFTPLUS = 13, U_LOG_SIGMOID = 14;
@@ -59,6 +59,8 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_EQ = 6
 const B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11, B_RSUB = 12, B_RDIV = 13;
 
 const R_SUM = 0, R_MAX = 1, R_MIN = 2;
+
+const G_SIGMOID = 0, G_TANH = 1;
 
 // ── constants ─────────────────────────────────────────────────────────────
 
@@ -340,6 +342,28 @@ export function binary(op: i32, rows: i32, len: i32, bRow: i32, bCol: i32): void
     case B_RSUB: binRows(B_RSUB, rows, len, bRow, bCol); break;
     default: binRows(B_RDIV, rows, len, bRow, bCol); break;
   }
+}
+
+// ── fused activation backwards ────────────────────────────────────────────
+
+/**
+ * C = B·(A·(1 − A)) (sigmoid) or B·(1 − A²) (tanh), A the activation's output y and B the incoming
+ * gradient dy: one f32x4 operation per step of the composed ops, each rounded to float32, so the
+ * result is theirs bit for bit.
+ */
+@inline function gradLoop(op: i32, n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) {
+    const y = v128.load(A + i), dy = v128.load(B + i);
+    const d = op == G_SIGMOID ? f32x4.mul(y, f32x4.sub(kf(0), y)) : f32x4.sub(kf(0), f32x4.mul(y, y));
+    v128.store(C + i, f32x4.mul(dy, d));
+  }
+}
+
+/** C[0, n) = the backward of activation `op` (G_SIGMOID, G_TANH) from its output A and gradient B. */
+export function activationBackward(op: i32, n: i32): void {
+  if (op == G_SIGMOID) gradLoop(G_SIGMOID, n);
+  else gradLoop(G_TANH, n);
 }
 
 // ── reductions ────────────────────────────────────────────────────────────

@@ -28,6 +28,9 @@ export type BinaryKernelOp =
 
 export type ReduceKernelOp = 'sum' | 'max' | 'min';
 
+/** Activations whose backward is fused into one kernel, computed from the activation's output y. */
+export type ActivationBackwardKernelOp = 'sigmoid' | 'tanh';
+
 export interface Kernels extends OptimizerKernels {
   /** out[i] = f(x[i]) (x and out have the same length; out may be x). */
   unary(op: UnaryKernelOp, x: FloatArray, out: FloatArray, p0?: number, p1?: number): void;
@@ -50,6 +53,14 @@ export interface Kernels extends OptimizerKernels {
    */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
     aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset?: number, bOffset?: number): void;
+  /**
+   * Fused activation backward from the output y and the incoming gradient dy (same length; out may be
+   * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²). Each intermediate is rounded to the
+   * arrays' dtype in the order the composed ops round it (1 − y, then y·(1 − y), then the product with dy;
+   * y², then 1 − y², then the product), so the result equals mul(dy, mul(y, sub(1, y))) and
+   * mul(dy, sub(1, square(y))) bit for bit.
+   */
+  activationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void;
   /** x viewed as [outer, axisLen, inner]; (log-)softmax along the middle axis, max-shifted for stability. */
   softmax(x: FloatArray, outer: number, axisLen: number, inner: number, out: FloatArray, log: boolean): void;
   /** x viewed as [outer, axisLen, inner]; out[o, j, i] = x[o, indices[j], i] (out is [outer, indices.length, inner]). */

@@ -1,5 +1,6 @@
 /**
- * Activations: sigmoid, tanh, the ReLU family, softplus / logSigmoid, and (log-)softmax along an axis.
+ * Activations: sigmoid, tanh (with their fused backwards), the ReLU family, softplus / logSigmoid, and
+ * (log-)softmax along an axis.
  * Each op is one definition with its forward (on the stable kernels) and backward side by side;
  * backwards are written with differentiable ops, so second-order gradients work.
  */
@@ -7,10 +8,11 @@ import { defineOp, type Op, type UnaryOp } from './define_op';
 import { add, div, exp, gt, mul, neg, square, sub, where } from './elementwise';
 import { sum } from './reduce';
 import { Tensor } from '../tensor';
+import { sumToShape } from './broadcast';
 import { kernels } from '../kernels/registry';
-import type { UnaryKernelOp } from '../kernels/kernels';
+import type { ActivationBackwardKernelOp, UnaryKernelOp } from '../kernels/kernels';
 import { allocate } from '../dtype';
-import { normalizeAxis } from '../shape';
+import { broadcastShapes, normalizeAxis, shapesEqual } from '../shape';
 
 function unaryForward(op: UnaryKernelOp, x: Tensor, p0?: number): Tensor {
   const out = allocate(x.dtype, x.size);
@@ -28,24 +30,69 @@ function checkFinite(name: string, option: string, v: unknown): number {
 // ── sigmoid / tanh ────────────────────────────────────────────────────────
 
 /**
- * The logistic function σ(x) = 1 / (1 + e⁻ˣ). ∂/∂x = σ(x)·(1 − σ(x)), computed from the output.
+ * A fused activation backward: one kernel pass when y and dy have one shape (always so inside sigmoid's and
+ * tanh's backward), else `composed`, the same formula in broadcasting ops.
+ */
+function fusedActivationBackward(op: ActivationBackwardKernelOp, y: Tensor, dy: Tensor, composed: () => Tensor): Tensor {
+  if (!shapesEqual(y.shape, dy.shape)) {
+    broadcastShapes(y.shape, dy.shape, `${op}Backward`); // throws naming this op
+    return composed();
+  }
+  const out = allocate(y.dtype, y.size);
+  kernels.activationBackward(op, y.data, dy.data, out);
+  return new Tensor(out, y.shape, y.dtype);
+}
+
+/**
+ * sigmoid's backward from its output y: dy·σ′(x) = dy·(y·(1 − y)), in one pass. Bit for bit
+ * mul(dy, mul(y, sub(1, y))) (each step rounded to the dtype as those ops round it), with their broadcasting.
+ * ∂/∂y = dy·(1 − 2y), ∂/∂dy = y·(1 − y): written with ops, so second-order gradients through sigmoid work.
+ * @example sigmoidBackward(tensor([0.5, 0.9]), tensor([2, 1])) // [2·0.5·0.5, 0.9·0.1] = [0.5, 0.09]
+ */
+export const sigmoidBackward: Op<[Tensor, Tensor]> = defineOp({
+  name: 'sigmoidBackward',
+  forward: (y: Tensor, dy: Tensor) => fusedActivationBackward('sigmoid', y, dy, () => mul(dy, mul(y, sub(1, y)))),
+  backward: (g, { inputs: [y, dy], needsGrad }) => [
+    needsGrad[0] ? sumToShape(mul(g, mul(dy!, sub(1, mul(y!, 2)))), y!.shape) : null,
+    needsGrad[1] ? sumToShape(sigmoidBackward(y!, g), dy!.shape) : null,
+  ],
+});
+
+/**
+ * tanh's backward from its output y: dy·(1 − y²), in one pass. Bit for bit mul(dy, sub(1, square(y))),
+ * with its broadcasting. ∂/∂y = −2·dy·y, ∂/∂dy = 1 − y² (written with ops: second order works).
+ * @example tanhBackward(tensor([0.5]), tensor([2])) // [2·(1 − 0.25)] = [1.5]
+ */
+export const tanhBackward: Op<[Tensor, Tensor]> = defineOp({
+  name: 'tanhBackward',
+  forward: (y: Tensor, dy: Tensor) => fusedActivationBackward('tanh', y, dy, () => mul(dy, sub(1, square(y)))),
+  backward: (g, { inputs: [y, dy], needsGrad }) => [
+    needsGrad[0] ? sumToShape(mul(g, mul(dy!, mul(y!, -2))), y!.shape) : null,
+    needsGrad[1] ? sumToShape(tanhBackward(y!, g), dy!.shape) : null,
+  ],
+});
+
+/**
+ * The logistic function σ(x) = 1 / (1 + e⁻ˣ). ∂/∂x = σ(x)·(1 − σ(x)), computed from the output
+ * (sigmoidBackward: one fused pass).
  * NOTE: the kernel branches on the sign of x, so σ(±1e4) is exactly 1 / 0 with no overflow.
  * @example sigmoid(tensor([0, 2])) // [0.5, 0.8808]
  */
 export const sigmoid: UnaryOp = defineOp({
   name: 'sigmoid',
   forward: (x: Tensor) => unaryForward('sigmoid', x),
-  backward: (dy, { output }) => [mul(dy, mul(output, sub(1, output)))],
+  backward: (dy, { output }) => [sigmoidBackward(output, dy)],
 });
 
 /**
- * Hyperbolic tangent tanh x = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ). ∂/∂x = 1 − tanh²x, computed from the output.
+ * Hyperbolic tangent tanh x = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ). ∂/∂x = 1 − tanh²x, computed from the output
+ * (tanhBackward: one fused pass).
  * @example tanh(tensor([0, 1])) // [0, 0.7616]
  */
 export const tanh: UnaryOp = defineOp({
   name: 'tanh',
   forward: (x: Tensor) => unaryForward('tanh', x),
-  backward: (dy, { output }) => [mul(dy, sub(1, square(output)))],
+  backward: (dy, { output }) => [tanhBackward(output, dy)],
 });
 
 // ── the ReLU family ───────────────────────────────────────────────────────

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { tensor, Tensor, mul, sum, type DType } from '../../src/index';
+import { tensor, Tensor, mul, square, sub, sum, type DType } from '../../src/index';
 import { gradients } from '../../src/autograd/backward';
 import {
-  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax,
+  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward,
 } from '../../src/ops/activations';
 import { arb, domains, gradcheck, gradgradcheck, type Domain } from '../../src/testing/index';
 
@@ -194,6 +194,92 @@ describe('values', () => {
     for (const f of [sigmoid, tanh, relu, (t: Tensor) => leakyRelu(t), (t: Tensor) => elu(t), selu, (t: Tensor) => softplus(t), logSigmoid]) {
       expect(Number.isNaN(f(tensor([NaN])).item())).toBe(true);
     }
+  });
+});
+
+// ── the fused backwards: sigmoidBackward, tanhBackward ────────────────────
+
+const fused = [
+  { name: 'sigmoidBackward', f: sigmoidBackward, act: sigmoid, composed: (y: Tensor, dy: Tensor) => mul(dy, mul(y, sub(1, y))) },
+  { name: 'tanhBackward', f: tanhBackward, act: tanh, composed: (y: Tensor, dy: Tensor) => mul(dy, sub(1, square(y))) },
+];
+
+/** Two float64 tensors of one random shape (y, dy), values in [-2, 2] (polynomials: no kinks to avoid). */
+const sameShapePair = arb.shape({ maxRank: 3, maxDim: 4 }).chain((shape) => fc.tuple(arb.tensor({ shape }), arb.tensor({ shape })));
+
+/** Bit for bit: ±0 told apart, any NaN equal to any NaN. */
+function expectBitsEqual(got: Tensor, want: Tensor, what: string): void {
+  expect(got.shape, what).toEqual(want.shape);
+  expect(got.dtype, what).toBe(want.dtype);
+  for (let i = 0; i < want.size; i++) {
+    const a = got.data[i]!, b = want.data[i]!;
+    if (!(Object.is(a, b) || (a !== a && b !== b))) throw new Error(`${what} at ${i}: ${a}, composed ops ${b}`);
+  }
+}
+
+describe('sigmoidBackward / tanhBackward', () => {
+  for (const { name, f, act, composed } of fused) {
+    it(`${name}: gradients (float64, first and second order, property-based)`, () => {
+      fc.assert(fc.property(sameShapePair, ([y, dy]) => {
+        for (const r of [gradcheck(f, [y, dy]), gradgradcheck(f, [y, dy])]) if (!r.ok) throw new Error(r.message);
+      }), { numRuns: 15 });
+    });
+
+    it(`${name}: gradients with broadcasting (the composed fallback), first and second order`, () => {
+      fc.assert(fc.property(arb.broadcastablePair(), ([y, dy]) => {
+        for (const r of [gradcheck(f, [y!, dy!]), gradgradcheck(f, [y!, dy!])]) if (!r.ok) throw new Error(r.message);
+      }), { numRuns: 10 });
+    });
+
+    it(`${name}: the composed ops' value bit for bit, float32 and float64, across the WASM chunk`, () => {
+      // 9000 > the WASM kernels' 8192-float chunk and not a multiple of 4; special values included.
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const n of [1, 7, 70, 9001]) {
+          const vals = (k: number) => Array.from({ length: n }, (_, i) => [0, -0, 1, 0.5, NaN, Infinity, -Infinity][(i + k) % 23] ?? Math.sin(i * 12.9898 + k) * 1.2);
+          const y = tensor(vals(0), { dtype }), dy = tensor(vals(5).map((v) => 3 * v), { dtype });
+          expectBitsEqual(f(y, dy), composed(y, dy), `${name} ${dtype} n=${n}`);
+        }
+      }
+      // Broadcasting shapes take the composed path.
+      const y = tensor([[0.25], [0.5], [0.75]]), dy = tensor([[1, -2, 3, 0.1]]);
+      expectBitsEqual(f(y, dy), composed(y, dy), `${name} [3,1] with [1,4]`);
+    });
+
+    it(`${act.opName}'s float32 gradient is the composed formula's bit for bit (what W3 relies on)`, () => {
+      const n = 9001;
+      const x = tensor(Array.from({ length: n }, (_, i) => Math.sin(i * 7.31) * 6), { requiresGrad: true });
+      const w = tensor(Array.from({ length: n }, (_, i) => Math.cos(i * 3.7)));
+      const y = act(x);
+      mul(y, w).sum().backward();
+      expectBitsEqual(x.grad!, composed(y.detach(), w), `${act.opName} backward`);
+    });
+  }
+
+  it('hand-computed values and their gradients', () => {
+    const y = tensor([0.5, 0.9], { dtype: 'float64', requiresGrad: true });
+    const dy = tensor([2, 1], { dtype: 'float64', requiresGrad: true });
+    // sigmoidBackward = dy·y·(1 − y) = [2·0.5·0.5, 1·0.9·0.1] = [0.5, 0.09]
+    const s = sigmoidBackward(y, dy);
+    expect(Array.from(s.data)).toEqual([0.5, 1 * (0.9 * (1 - 0.9))]);
+    s.sum().backward();
+    // ∂/∂y = dy·(1 − 2y) = [0, 1·(1 − 1.8)] = [0, −0.8]; ∂/∂dy = y·(1 − y) = [0.25, 0.09]
+    expect(y.grad!.data[0]).toBe(0);
+    expect(y.grad!.data[1]).toBeCloseTo(-0.8, 14);
+    expect(dy.grad!.data[0]).toBe(0.25);
+    expect(dy.grad!.data[1]).toBeCloseTo(0.09, 14);
+    y.zeroGrad();
+    dy.zeroGrad();
+    // tanhBackward = dy·(1 − y²) = [2·0.75, 1·0.19]; ∂/∂y = −2·dy·y = [−2, −1.8]; ∂/∂dy = 1 − y² = [0.75, 0.19]
+    tanhBackward(y, dy).sum().backward();
+    expect(y.grad!.data[0]).toBe(-2);
+    expect(y.grad!.data[1]).toBeCloseTo(-1.8, 14);
+    expect(dy.grad!.data[0]).toBe(0.75);
+    expect(dy.grad!.data[1]).toBeCloseTo(0.19, 14);
+  });
+
+  it('dtypes must match and shapes must broadcast, naming the op', () => {
+    expect(() => sigmoidBackward(tensor([0.5]), tensor([1], { dtype: 'float64' }))).toThrow(/^sigmoidBackward: dtype mismatch/);
+    expect(() => tanhBackward(tensor([0.5, 0.1]), tensor([1, 2, 3]))).toThrow(/^tanhBackward: .*\[2\].*\[3\]/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * WebAssembly SIMD unary, binary, reduce and softmax kernels, each with exactly the signature of its
- * plain-TS kernel (kernels/ts/elementwise.ts, reduce.ts, softmax.ts) and falling back to it.
+ * WebAssembly SIMD unary, binary, reduce, softmax and fused kernels, each with exactly the signature of
+ * its plain-TS kernel (kernels/ts/elementwise.ts, reduce.ts, softmax.ts, fused.ts) and falling back to it.
  *
  * The module is packages/core/wasm/elementwise.ts (AssemblyScript; formulas and accuracy in its
  * header), compiled by scripts/build_wasm.mjs into ./elementwise_module.ts. Tensors stay ordinary
@@ -21,13 +21,15 @@
  *   bit; sums over everything or a row add in float64 like the TS kernel, in another order, so they can
  *   round to the neighbouring float32;
  * - softmax / logSoftmax along the last axis (inner = 1) with rows of at most CHUNK floats, in float64
- *   like the TS kernel (within 1 float32 ulp of it; see the test for logSoftmax near 0).
+ *   like the TS kernel (within 1 float32 ulp of it; see the test for logSoftmax near 0);
+ * - activationBackward (sigmoid, tanh), bit for bit: the composed ops' float32 steps, one f32x4 operation each.
  * Everything else (float64 or mixed dtypes, tiny arrays, other ops and layouts) runs the TS kernel.
  */
 import type { FloatArray } from '../../dtype';
 import type { Shape } from '../../shape';
-import type { BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../kernels';
+import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../kernels';
 import { binary as tsBinary, unary as tsUnary } from '../ts/elementwise';
+import { activationBackward as tsActivationBackward } from '../ts/fused';
 import { reduce as tsReduce } from '../ts/reduce';
 import { softmax as tsSoftmax } from '../ts/softmax';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise_module';
@@ -61,6 +63,7 @@ const BINARY: Partial<Record<BinaryKernelOp, number>> = {
 /** The code of b ∘ a for a ∘ b (rsub = 12, rdiv = 13; comparisons mirror). */
 const SWAPPED = [0, 12, 2, 13, 4, 5, 6, 7, 10, 11, 8, 9];
 const REDUCE: Record<ReduceKernelOp, number> = { sum: 0, max: 1, min: 2 };
+const GRAD: Record<ActivationBackwardKernelOp, number> = { sigmoid: 0, tanh: 1 };
 
 interface Exports {
   memory: { readonly buffer: ArrayBuffer };
@@ -74,6 +77,7 @@ interface Exports {
   reduceRows(op: number, rows: number, len: number): void;
   reduceLeading(op: number, rows: number, len: number): void;
   softmaxRows(rows: number, len: number, log: number): void;
+  activationBackward(op: number, n: number): void;
 }
 
 /** The instantiated module and the views over its memory (which never grows), made once. */
@@ -241,6 +245,32 @@ export function wasmBinaryF32(op: BinaryKernelOp, a: Float32Array, aShape: Shape
         out.set(cView(m, len), r * L + j);
       }
     }
+  }
+  return true;
+}
+
+// ── fused activation backwards ────────────────────────────────────────────
+
+/** Kernels.activationBackward: WASM for float32 arrays of at least MIN_CHEAP elements, else the TS kernel. */
+export function wasmActivationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void {
+  if (y.length >= MIN_CHEAP && isF32(y) && isF32(dy) && isF32(out) && wasmActivationBackwardF32(op, y, dy, out)) return;
+  tsActivationBackward(op, y, dy, out);
+}
+
+/**
+ * The WebAssembly path of wasmActivationBackward at any size (exported for tests). Returns false, having
+ * written nothing, when WebAssembly SIMD is unavailable.
+ */
+export function wasmActivationBackwardF32(op: ActivationBackwardKernelOp, y: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+  const m = load();
+  if (!m) return false;
+  const n = y.length, ch = m.chunk, code = GRAD[op];
+  for (let i = 0; i < n; i += ch) {
+    const len = Math.min(ch, n - i);
+    copyIn(m, y, i, len, m.a);
+    copyIn(m, dy, i, len, m.b);
+    m.w.activationBackward(code, len);
+    out.set(cView(m, len), i);
   }
   return true;
 }

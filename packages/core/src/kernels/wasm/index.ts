@@ -6,7 +6,7 @@
  */
 import type { Kernels } from '../kernels';
 import { wasmMatmul } from './gemm';
-import { wasmBinary, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
+import { wasmActivationBackward, wasmBinary, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
 import { wasmAdadeltaStep, wasmAdagradStep, wasmAdamStep, wasmAdamaxStep, wasmNadamStep, wasmRmspropStep, wasmScaleInPlace, wasmSgdStep } from './optim';
 
 export const wasmKernels: Partial<Kernels> = {
@@ -15,6 +15,7 @@ export const wasmKernels: Partial<Kernels> = {
   binary: wasmBinary,
   reduce: wasmReduce,
   softmax: wasmSoftmax,
+  activationBackward: wasmActivationBackward,
   sgdStep: wasmSgdStep,
   adagradStep: wasmAdagradStep,
   rmspropStep: wasmRmspropStep,

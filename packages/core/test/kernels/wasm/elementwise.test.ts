@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD unary, binary, reduce and softmax kernels (kernels/wasm/elementwise.ts) against
+ * The WebAssembly SIMD unary, binary, reduce, softmax and fused kernels (kernels/wasm/elementwise.ts) against
  * the plain-TS kernels they replace, their accuracy against float64 Math, and the committed module
  * (kernels/wasm/elementwise_module.ts) against its AssemblyScript source.
  *
@@ -11,13 +11,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../../../src/kernels/kernels';
+import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../../../src/kernels/kernels';
 import { binary as tsBinary, unary as tsUnary } from '../../../src/kernels/ts/elementwise';
+import { activationBackward as tsActivationBackward } from '../../../src/kernels/ts/fused';
 import { reduce as tsReduce } from '../../../src/kernels/ts/reduce';
 import { softmax as tsSoftmax } from '../../../src/kernels/ts/softmax';
 import {
-  MIN_CHEAP, MIN_REDUCE, MIN_SOFTMAX, MIN_TRANSCENDENTAL, wasmBinary, wasmBinaryF32, wasmElementwiseChunk, wasmReduce,
-  wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
+  MIN_CHEAP, MIN_REDUCE, MIN_SOFTMAX, MIN_TRANSCENDENTAL, wasmActivationBackward, wasmActivationBackwardF32, wasmBinary,
+  wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
 
@@ -469,6 +470,53 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: softmax', () => {
   });
 });
 
+// ── fused activation backwards ────────────────────────────────────────────
+
+describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', () => {
+  it('matches the TS kernel bit for bit (random lengths across chunks, special values, in place or not)', () => {
+    fc.assert(fc.property(fc.constantFrom<ActivationBackwardKernelOp>('sigmoid', 'tanh'), lengthArb, seedArb, fc.constantFrom('no', 'dy', 'y'),
+      (op, n, seed, inPlace) => {
+        // y mostly in ±1.5 (activation outputs and a little beyond), dy in ±10; both with specials and wild bit patterns.
+        const y = values(n, seed, 1.5), dy = values(n, seed + 1);
+        const ref = new Float32Array(n);
+        tsActivationBackward(op, y, dy, ref);
+        const yIn = y.slice(), dyIn = dy.slice();
+        const out = inPlace === 'dy' ? dyIn : inPlace === 'y' ? yIn : new Float32Array(n).fill(12345);
+        expect(wasmActivationBackwardF32(op, yIn, dyIn, out)).toBe(true);
+        for (let i = 0; i < n; i++) {
+          if (!same(out[i]!, ref[i]!)) throw new Error(`${op} at ${i} of ${n} (y ${y[i]}, dy ${dy[i]}): WASM ${out[i]}, TS kernel ${ref[i]}`);
+        }
+      }), { numRuns: 150 });
+  });
+
+  it('special values and tails (lengths 1…9, the last vector partly past the data)', () => {
+    const ys = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 2 ** -149];
+    for (let n = 1; n <= ys.length; n++) {
+      for (const op of ['sigmoid', 'tanh'] as const) {
+        const y = new Float32Array(ys.slice(0, n)), dy = new Float32Array(n).fill(-3), got = new Float32Array(n), ref = new Float32Array(n);
+        wasmActivationBackwardF32(op, y, dy, got);
+        tsActivationBackward(op, y, dy, ref);
+        for (let i = 0; i < n; i++) expect(same(got[i]!, ref[i]!), `${op}(${y[i]}) of ${n}`).toBe(true);
+      }
+    }
+  });
+
+  it('wasmActivationBackward: float64 and tiny arrays get exactly the TS result', () => {
+    for (const n of [MIN_CHEAP - 1, 5000]) {
+      const y = Float64Array.from(values(n, 20, 1.5)), dy = Float64Array.from(values(n, 21)), got = new Float64Array(n), ref = new Float64Array(n);
+      const y32 = Float32Array.from(y), dy32 = Float32Array.from(dy), got32 = new Float32Array(n), ref32 = new Float32Array(n);
+      for (const op of ['sigmoid', 'tanh'] as const) {
+        wasmActivationBackward(op, y, dy, got);
+        tsActivationBackward(op, y, dy, ref);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+        wasmActivationBackward(op, y32, dy32, got32);
+        tsActivationBackward(op, y32, dy32, ref32);
+        expect(Array.from(got32)).toEqual(Array.from(ref32));
+      }
+    }
+  });
+});
+
 // ── the committed module ──────────────────────────────────────────────────
 
 describe('kernels/wasm elementwise_module.ts', () => {
@@ -478,7 +526,7 @@ describe('kernels/wasm elementwise_module.ts', () => {
       Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
     } }).WebAssembly;
     const names = wa.Module.exports(new wa.Module(Buffer.from(ELEMENTWISE_WASM_BASE64, 'base64'))).map((e) => e.name).sort();
-    expect(names).toEqual(['binary', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
+    expect(names).toEqual(['activationBackward', 'binary', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
   });
 
   it('matches packages/core/wasm/elementwise.ts recompiled with the same asc flags', async () => {

@@ -1,0 +1,33 @@
+/**
+ * Fused elementwise kernels: one pass for what would otherwise be a chain of elementwise ops, each
+ * with exactly the rounding of that chain. In float32 every intermediate the composed ops would store
+ * in a Float32Array is rounded with Math.fround in the same order, so the results are the composed
+ * ops' bit for bit; in float64 the arithmetic is the composed ops' own.
+ */
+import type { FloatArray } from '../../dtype';
+import type { ActivationBackwardKernelOp } from '../kernels';
+
+// ── activation backwards ──────────────────────────────────────────────────
+
+/**
+ * 'sigmoid': out = dy·(y·(1 − y)); 'tanh': out = dy·(1 − y²) — the rounding of
+ * mul(dy, mul(y, sub(1, y))) and mul(dy, sub(1, square(y))).
+ */
+export function activationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void {
+  const n = y.length;
+  const f32 = out instanceof Float32Array;
+  switch (op) {
+    case 'sigmoid':
+      if (f32) for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * Math.fround(v * Math.fround(1 - v)); }
+      else for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * (v * (1 - v)); }
+      return;
+    case 'tanh':
+      if (f32) for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * Math.fround(1 - Math.fround(v * v)); }
+      else for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * (1 - v * v); }
+      return;
+    default: {
+      const never: never = op;
+      throw new Error(`activationBackward kernel: unknown op '${String(never)}'`);
+    }
+  }
+}
