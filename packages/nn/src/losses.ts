@@ -102,12 +102,13 @@ function checkDtypes(name: string, a: Tensor, aName: string, b: Tensor, bName: s
   }
 }
 
+const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
 /** input and target: Tensors of one dtype and exactly one shape (no silent broadcasting). */
 function checkPair(name: string, input: unknown, target: unknown): [Tensor, Tensor] {
   const x = checkTensor(name, 'input', input);
   const y = checkTensor(name, 'target', target);
-  const same = x.shape.length === y.shape.length && x.shape.every((d, i) => d === y.shape[i]);
-  if (!same) {
+  if (!sameShape(x, y)) {
     throw new Error(
       `${name}: input has shape ${fmt(x.shape)} but target has shape ${fmt(y.shape)}; the shapes must match exactly ` +
         `(no broadcasting): reshape the target to ${fmt(x.shape)}`,
@@ -198,12 +199,20 @@ const clampedLog1m = (p: Tensor): Tensor => maximum(log1p(neg(p)), LOG_FLOOR);
 /**
  * Elementwise −[y·log p + (1 − y)·log(1 − p)] with PyTorch's clamps. A defineOp rather than a
  * composition because composing clamp(log p) gives 0·∞ = NaN gradients at p = 0 and p = 1.
+ * The forward is one pass of core's binaryCrossEntropy kernel: bit for bit the composed ops
+ * neg(add(mul(y, clampedLog(p)), mul(sub(1, y), clampedLog1m(p)))) (the same log, log1p and float32
+ * roundings), which run instead when p and y differ in shape (checkPair rules that out today).
  * ∂/∂p = (p − y) / max(p(1 − p), 1e-12) (PyTorch's backward: finite at p = 0 and 1);
  * ∂/∂y = log(1 − p) − log p (the clamped logs: the forward is linear in y).
  */
 const binaryCrossEntropyOp = defineOp({
   name: 'binaryCrossEntropy',
-  forward: (p: Tensor, y: Tensor) => neg(add(mul(y, clampedLog(p)), mul(sub(1, y), clampedLog1m(p)))),
+  forward: (p: Tensor, y: Tensor) => {
+    if (!sameShape(p, y)) return neg(add(mul(y, clampedLog(p)), mul(sub(1, y), clampedLog1m(p))));
+    const out = p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+    kernels.binaryCrossEntropy(p.data, y.data, out);
+    return new Tensor(out, p.shape, p.dtype);
+  },
   backward: (dy, { inputs: [p, y], needsGrad }) => [
     needsGrad[0] ? div(mul(dy, sub(p!, y!)), maximum(mul(p!, sub(1, p!)), GRAD_FLOOR)) : null,
     needsGrad[1] ? mul(dy, sub(clampedLog1m(p!), clampedLog(p!))) : null,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tensor, tensor, getBackend, logSoftmax, setBackend, sigmoid, softmax, type DType } from '@tapegrad/core';
+import {
+  Tensor, tensor, add, getBackend, log, log1p, logSoftmax, maximum, mul, neg, setBackend, sigmoid, softmax, sub, type DType,
+} from '@tapegrad/core';
 import { arb, gradcheck, type GradcheckOptions } from '@tapegrad/core/testing';
 import {
   mse, mae, huber, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nll,
@@ -235,6 +237,32 @@ describe('elementwise losses: values against the formulas', () => {
     expect(mse(x, y).item()).toBeCloseTo((0.25 + 4) / 2, 6);
     expect(binaryCrossEntropyWithLogits(x, y).dtype).toBe('float32');
     expect(crossEntropy(tensor([[1, 2, 3]]), [2]).item()).toBeCloseTo(Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3, 6);
+  });
+
+  it("binaryCrossEntropy: the fused forward is the composed ops' result bit for bit (float32 and float64, both kernel backends)", () => {
+    // The composition the op used before its kernel: −[y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)].
+    const composed = (p: Tensor, y: Tensor): Tensor =>
+      neg(add(mul(y, maximum(log(p), -100)), mul(sub(1, y), maximum(log1p(neg(p)), -100))));
+    const before = getBackend().name;
+    try {
+      for (const backend of getBackend().simd ? (['ts', 'wasm'] as const) : (['ts'] as const)) {
+        setBackend(backend);
+        for (const dtype of ['float32', 'float64'] as const) {
+          // 9001 values: past the WASM kernels' 8192-float chunk, not a multiple of 4; p = 0 and 1 exactly,
+          // within an ulp of them, and tiny; hard and soft targets.
+          const n = 9001;
+          const pv = Array.from({ length: n }, (_, i) => [0, 1, 1 - 2 ** -24, 2 ** -24, 1e-30, 0.5][i % 37] ?? (Math.sin(i * 12.9898) + 1) / 2);
+          const yv = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? (Math.cos(i) + 1) / 2 : i % 3));
+          const p = fromData(pv, [n], dtype), y = fromData(yv.map((v) => Math.min(v, 1)), [n], dtype);
+          const got = binaryCrossEntropy(p, y, { reduction: 'none' }), want = composed(p, y);
+          for (let i = 0; i < n; i++) {
+            if (!Object.is(got.data[i], want.data[i])) throw new Error(`${backend} ${dtype} at ${i} (p ${p.data[i]}, y ${y.data[i]}): ${got.data[i]} vs ${want.data[i]}`);
+          }
+        }
+      }
+    } finally {
+      setBackend(before);
+    }
   });
 });
 

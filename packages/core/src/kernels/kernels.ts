@@ -61,6 +61,13 @@ export interface Kernels extends OptimizerKernels {
    * mul(dy, sub(1, square(y))) bit for bit.
    */
   activationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void;
+  /**
+   * Binary cross-entropy per element from probabilities p and targets y (same length; out may be either), with
+   * PyTorch's clamp of each log at −100: out = −(y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)).
+   * log and log1p are the unary kernel's, and every step is rounded to the dtype in the composed ops' order, so the
+   * result equals neg(add(mul(y, maximum(log(p), −100)), mul(sub(1, y), maximum(log1p(neg(p)), −100)))) bit for bit.
+   */
+  binaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatArray): void;
   /** x viewed as [outer, axisLen, inner]; (log-)softmax along the middle axis, max-shifted for stability. */
   softmax(x: FloatArray, outer: number, axisLen: number, inner: number, out: FloatArray, log: boolean): void;
   /** x viewed as [outer, axisLen, inner]; out[o, j, i] = x[o, indices[j], i] (out is [outer, indices.length, inner]). */

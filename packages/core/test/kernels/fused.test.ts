@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { activationBackward } from '../../src/kernels/ts/fused';
+import { activationBackward, binaryCrossEntropy } from '../../src/kernels/ts/fused';
 import { binary, unary } from '../../src/kernels/ts/elementwise';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, UnaryKernelOp } from '../../src/kernels/kernels';
 import type { DType, FloatArray } from '../../src/dtype';
@@ -34,6 +34,12 @@ function un(op: UnaryKernelOp, x: FloatArray): FloatArray {
 /** sigmoid's and tanh's backward as the ops composed them: mul(dy, mul(y, sub(1, y))), mul(dy, sub(1, square(y))). */
 export function composedActivationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray): FloatArray {
   return op === 'sigmoid' ? bin('mul', dy, bin('mul', y, bin('sub', 1, y))) : bin('mul', dy, bin('sub', 1, un('square', y)));
+}
+
+/** Binary cross-entropy as the loss composed it: neg(add(mul(y, maximum(log(p), −100)), mul(sub(1, y), maximum(log1p(neg(p)), −100)))). */
+export function composedBinaryCrossEntropy(p: FloatArray, y: FloatArray): FloatArray {
+  const lp = bin('maximum', un('log', p), -100), lq = bin('maximum', un('log1p', un('neg', p)), -100);
+  return un('neg', bin('add', bin('mul', y, lp), bin('mul', bin('sub', 1, y), lq)));
 }
 
 // ── values ────────────────────────────────────────────────────────────────
@@ -107,5 +113,55 @@ describe('activationBackward', () => {
   it('throws on an unknown op', () => {
     expect(() => activationBackward('relu' as never, new Float32Array(1), new Float32Array(1), new Float32Array(1)))
       .toThrow("activationBackward kernel: unknown op 'relu'");
+  });
+});
+
+// ── binaryCrossEntropy ────────────────────────────────────────────────────
+
+describe('binaryCrossEntropy', () => {
+  it("the composed ops' result bit for bit (float32 and float64, special values, p and y outside [0, 1] too)", () => {
+    fc.assert(fc.property(arrays(2), ([, [p, y]]) => {
+      const out = alloc(dtypeOf(p!), p!.length);
+      binaryCrossEntropy(p!, y!, out);
+      expectSame('binaryCrossEntropy', [p!, y!], out, composedBinaryCrossEntropy(p!, y!));
+    }), { numRuns: 300 });
+  });
+
+  it('float32 p across [0, 1] (every 1021st bit pattern: every binade, subnormals included) with hard and soft targets', () => {
+    const n = Math.floor(0x3f800000 / 1021) + 2;
+    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
+    for (let i = 0; i < n - 1; i++) u[i] = i * 1021;
+    p[n - 1] = 1;
+    for (const t of [0, 1, 0.3]) {
+      const y = new Float32Array(n).fill(t), out = new Float32Array(n);
+      binaryCrossEntropy(p, y, out);
+      expectSame(`binaryCrossEntropy (y = ${t})`, [p, y], out, composedBinaryCrossEntropy(p, y));
+    }
+  });
+
+  it("PyTorch's clamp at −100: p = 0 or 1 against the wrong target costs 100; the right target costs 0", () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const p = alloc(dtype, 4), y = alloc(dtype, 4), out = alloc(dtype, 4);
+      p.set([0, 1, 0, 1]);
+      y.set([1, 0, 0, 1]);
+      binaryCrossEntropy(p, y, out);
+      // −(1·max(log 0, −100) + 0·(−0)) = 100 and −(0·0 + 1·max(log1p(−1), −100)) = 100. The zeros keep the composed
+      // ops' signs: p = 0, y = 0: −(0·(−100) + 1·log1p(−0)) = −(−0 + −0) = +0; p = 1, y = 1: −(1·0 + 0·(−100)) = −(0 + −0) = −0.
+      expect(Array.from(out)).toEqual([100, 100, 0, -0]);
+    }
+  });
+
+  it('rounds every step to float32, as the composed ops store each intermediate', () => {
+    // A soft target: y·log p and (1 − y)·log1p(−p) are each rounded before the sum, so the result can differ
+    // from the float64 value rounded once; the kernel must give the former.
+    let differs = 0;
+    for (let k = 1; k < 200; k++) {
+      const p = new Float32Array([k / 201]), y = new Float32Array([0.3 + k / 1000]), out = new Float32Array(1);
+      binaryCrossEntropy(p, y, out);
+      expect(out[0]).toBe(composedBinaryCrossEntropy(p, y)[0]);
+      const v = p[0]!, t = y[0]!;
+      if (out[0] !== Math.fround(-(t * Math.log(v) + (1 - t) * Math.log1p(-v)))) differs++;
+    }
+    expect(differs).toBeGreaterThan(0);
   });
 });

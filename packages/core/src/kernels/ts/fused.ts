@@ -31,3 +31,30 @@ export function activationBackward(op: ActivationBackwardKernelOp, y: FloatArray
     }
   }
 }
+
+// ── binary cross-entropy ──────────────────────────────────────────────────
+
+/** PyTorch's lower bound on each log in binary cross-entropy. */
+const LOG_FLOOR = -100;
+
+/**
+ * out = −(y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)), the rounding of
+ * neg(add(mul(y, maximum(log(p), −100)), mul(sub(1, y), maximum(log1p(neg(p)), −100)))): log and log1p are
+ * Math's (the unary kernel's), Math.max propagates NaN like maximum.
+ */
+export function binaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatArray): void {
+  const n = p.length;
+  if (out instanceof Float32Array) {
+    const r = Math.fround;
+    for (let i = 0; i < n; i++) {
+      const v = p[i]!, t = y[i]!;
+      const lp = Math.max(r(Math.log(v)), LOG_FLOOR), lq = Math.max(r(Math.log1p(-v)), LOG_FLOOR);
+      out[i] = -r(r(t * lp) + r(r(1 - t) * lq));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = p[i]!, t = y[i]!;
+      out[i] = -(t * Math.max(Math.log(v), LOG_FLOOR) + (1 - t) * Math.max(Math.log1p(-v), LOG_FLOOR));
+    }
+  }
+}

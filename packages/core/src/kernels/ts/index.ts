@@ -5,12 +5,12 @@ import { argReduce, reduce } from './reduce';
 import { copyStrided } from './copy';
 import { matmul } from './matmul';
 import { softmax } from './softmax';
-import { activationBackward } from './fused';
+import { activationBackward, binaryCrossEntropy } from './fused';
 import { gatherAlong, indexAdd, indexSelect, scatterAddAlong } from './index_ops';
 import { adadeltaStep, adagradStep, adamStep, adamaxStep, nadamStep, rmspropStep, scaleInPlace, sgdStep } from './optim';
 
 export const tsKernels: Kernels = {
-  unary, binary, where, reduce, argReduce, copyStrided, matmul, softmax, activationBackward,
+  unary, binary, where, reduce, argReduce, copyStrided, matmul, softmax, activationBackward, binaryCrossEntropy,
   indexSelect, indexAdd, gatherAlong, scatterAddAlong,
   sgdStep, adagradStep, rmspropStep, adamStep, adamaxStep, nadamStep, adadeltaStep, scaleInPlace,
 };

@@ -22,14 +22,15 @@
  *   round to the neighbouring float32;
  * - softmax / logSoftmax along the last axis (inner = 1) with rows of at most CHUNK floats, in float64
  *   like the TS kernel (within 1 float32 ulp of it; see the test for logSoftmax near 0);
- * - activationBackward (sigmoid, tanh), bit for bit: the composed ops' float32 steps, one f32x4 operation each.
+ * - activationBackward (sigmoid, tanh), bit for bit: the composed ops' float32 steps, one f32x4 operation each;
+ * - binaryCrossEntropy, bit for bit: unary log and log1p as above, then the composed ops' float32 steps.
  * Everything else (float64 or mixed dtypes, tiny arrays, other ops and layouts) runs the TS kernel.
  */
 import type { FloatArray } from '../../dtype';
 import type { Shape } from '../../shape';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../kernels';
 import { binary as tsBinary, unary as tsUnary } from '../ts/elementwise';
-import { activationBackward as tsActivationBackward } from '../ts/fused';
+import { activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy } from '../ts/fused';
 import { reduce as tsReduce } from '../ts/reduce';
 import { softmax as tsSoftmax } from '../ts/softmax';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise_module';
@@ -78,6 +79,7 @@ interface Exports {
   reduceLeading(op: number, rows: number, len: number): void;
   softmaxRows(rows: number, len: number, log: number): void;
   activationBackward(op: number, n: number): void;
+  binaryCrossEntropy(n: number): void;
 }
 
 /** The instantiated module and the views over its memory (which never grows), made once. */
@@ -270,6 +272,32 @@ export function wasmActivationBackwardF32(op: ActivationBackwardKernelOp, y: Flo
     copyIn(m, y, i, len, m.a);
     copyIn(m, dy, i, len, m.b);
     m.w.activationBackward(code, len);
+    out.set(cView(m, len), i);
+  }
+  return true;
+}
+
+// ── fused binary cross-entropy ────────────────────────────────────────────
+
+/** Kernels.binaryCrossEntropy: WASM for float32 arrays of at least MIN_TRANSCENDENTAL elements, else the TS kernel. */
+export function wasmBinaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatArray): void {
+  if (p.length >= MIN_TRANSCENDENTAL && isF32(p) && isF32(y) && isF32(out) && wasmBinaryCrossEntropyF32(p, y, out)) return;
+  tsBinaryCrossEntropy(p, y, out);
+}
+
+/**
+ * The WebAssembly path of wasmBinaryCrossEntropy at any size (exported for tests). Returns false, having
+ * written nothing, when WebAssembly SIMD is unavailable.
+ */
+export function wasmBinaryCrossEntropyF32(p: Float32Array, y: Float32Array, out: Float32Array): boolean {
+  const m = load();
+  if (!m) return false;
+  const n = p.length, ch = m.chunk;
+  for (let i = 0; i < n; i += ch) {
+    const len = Math.min(ch, n - i);
+    copyIn(m, p, i, len, m.a);
+    copyIn(m, y, i, len, m.b);
+    m.w.binaryCrossEntropy(len);
     out.set(cView(m, len), i);
   }
   return true;

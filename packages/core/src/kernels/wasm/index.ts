@@ -6,7 +6,7 @@
  */
 import type { Kernels } from '../kernels';
 import { wasmMatmul } from './gemm';
-import { wasmActivationBackward, wasmBinary, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
+import { wasmActivationBackward, wasmBinary, wasmBinaryCrossEntropy, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
 import { wasmAdadeltaStep, wasmAdagradStep, wasmAdamStep, wasmAdamaxStep, wasmNadamStep, wasmRmspropStep, wasmScaleInPlace, wasmSgdStep } from './optim';
 
 export const wasmKernels: Partial<Kernels> = {
@@ -16,6 +16,7 @@ export const wasmKernels: Partial<Kernels> = {
   reduce: wasmReduce,
   softmax: wasmSoftmax,
   activationBackward: wasmActivationBackward,
+  binaryCrossEntropy: wasmBinaryCrossEntropy,
   sgdStep: wasmSgdStep,
   adagradStep: wasmAdagradStep,
   rmspropStep: wasmRmspropStep,

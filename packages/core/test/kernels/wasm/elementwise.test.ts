@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../../../src/kernels/kernels';
 import { binary as tsBinary, unary as tsUnary } from '../../../src/kernels/ts/elementwise';
-import { activationBackward as tsActivationBackward } from '../../../src/kernels/ts/fused';
+import { activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy } from '../../../src/kernels/ts/fused';
 import { reduce as tsReduce } from '../../../src/kernels/ts/reduce';
 import { softmax as tsSoftmax } from '../../../src/kernels/ts/softmax';
 import {
   MIN_CHEAP, MIN_REDUCE, MIN_SOFTMAX, MIN_TRANSCENDENTAL, wasmActivationBackward, wasmActivationBackwardF32, wasmBinary,
-  wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
+  wasmBinaryCrossEntropy, wasmBinaryCrossEntropyF32, wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
 
@@ -517,6 +517,70 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', 
   });
 });
 
+// ── fused binary cross-entropy ────────────────────────────────────────────
+
+/** n probabilities from `seed`: mostly uniform in [0, 1], some exactly 0 or 1, some within a few ulps of them, some tiny. */
+function probabilities(n: number, seed: number): Float32Array {
+  const next = rng(seed), out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = next() % 20;
+    out[i] = r === 0 ? 0 : r === 1 ? 1 : r === 2 ? 1 - (next() % 8) * 2 ** -24 : r === 3 ? 2 ** -(next() % 150) : next() / 2 ** 32;
+  }
+  return out;
+}
+
+describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: binaryCrossEntropy', () => {
+  /** Runs wasmBinaryCrossEntropyF32 and the TS kernel; throws at the first difference (±0 told apart, NaNs equal). */
+  function expectBceMatches(p: Float32Array, y: Float32Array, inPlace: 'no' | 'p' | 'y' = 'no'): void {
+    const n = p.length, ref = new Float32Array(n);
+    tsBinaryCrossEntropy(p, y, ref);
+    const pIn = p.slice(), yIn = y.slice();
+    const out = inPlace === 'p' ? pIn : inPlace === 'y' ? yIn : new Float32Array(n).fill(12345);
+    expect(wasmBinaryCrossEntropyF32(pIn, yIn, out)).toBe(true);
+    for (let i = 0; i < n; i++) {
+      if (!same(out[i]!, ref[i]!)) throw new Error(`at ${i} of ${n} (p ${p[i]}, y ${y[i]}): WASM ${out[i]}, TS kernel ${ref[i]}`);
+    }
+  }
+
+  it('matches the TS kernel bit for bit (probabilities, hard and soft targets; random lengths across chunks; in place or not)', () => {
+    fc.assert(fc.property(lengthArb, seedArb, fc.boolean(), fc.constantFrom<'no' | 'p' | 'y'>('no', 'p', 'y'), (n, seed, hard, inPlace) => {
+      const y = hard ? probabilities(n, seed + 1).map((v) => (v < 0.5 ? 0 : 1)) : probabilities(n, seed + 1);
+      expectBceMatches(probabilities(n, seed), y, inPlace);
+    }), { numRuns: 150 });
+  });
+
+  it('matches it on any float32 values too (outside [0, 1], NaN, ±Infinity, −0: the loss checks its inputs, the kernel does not)', () => {
+    fc.assert(fc.property(lengthArb, seedArb, (n, seed) => expectBceMatches(values(n, seed, 2), values(n, seed + 1, 2))), { numRuns: 60 });
+    const sp = [0, -0, 1, -1, 2, 0.5, NaN, Infinity, -Infinity, 2 ** -149, 1 - 2 ** -24, 1 + 2 ** -23];
+    const p = new Float32Array(sp.length * sp.length), y = new Float32Array(sp.length * sp.length);
+    sp.forEach((a, i) => sp.forEach((b, j) => { p[i * sp.length + j] = a; y[i * sp.length + j] = b; }));
+    for (let n = 1; n <= 9; n++) expectBceMatches(p.subarray(0, n), y.subarray(0, n)); // tails: the last vector partly past the data
+    expectBceMatches(p, y);
+  });
+
+  it('every float32 p in [0, 1] (every 257th bit pattern), against y = 0, 1 and 0.3', () => {
+    const n = Math.floor(0x3f800000 / 257) + 2;
+    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
+    for (let i = 0; i < n - 1; i++) u[i] = i * 257;
+    p[n - 1] = 1;
+    for (const t of [0, 1, 0.3]) expectBceMatches(p, new Float32Array(n).fill(t));
+  });
+
+  it('wasmBinaryCrossEntropy: float64 and tiny arrays get exactly the TS result', () => {
+    for (const n of [MIN_TRANSCENDENTAL - 1, 5000]) {
+      const p = probabilities(n, 30), y = probabilities(n, 31);
+      const p64 = Float64Array.from(p), y64 = Float64Array.from(y), got64 = new Float64Array(n), ref64 = new Float64Array(n);
+      wasmBinaryCrossEntropy(p64, y64, got64);
+      tsBinaryCrossEntropy(p64, y64, ref64);
+      expect(Array.from(got64)).toEqual(Array.from(ref64));
+      const got = new Float32Array(n), ref = new Float32Array(n);
+      wasmBinaryCrossEntropy(p, y, got);
+      tsBinaryCrossEntropy(p, y, ref);
+      expect(Array.from(got)).toEqual(Array.from(ref));
+    }
+  });
+});
+
 // ── the committed module ──────────────────────────────────────────────────
 
 describe('kernels/wasm elementwise_module.ts', () => {
@@ -526,7 +590,7 @@ describe('kernels/wasm elementwise_module.ts', () => {
       Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
     } }).WebAssembly;
     const names = wa.Module.exports(new wa.Module(Buffer.from(ELEMENTWISE_WASM_BASE64, 'base64'))).map((e) => e.name).sort();
-    expect(names).toEqual(['activationBackward', 'binary', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
+    expect(names).toEqual(['activationBackward', 'binary', 'binaryCrossEntropy', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
   });
 
   it('matches packages/core/wasm/elementwise.ts recompiled with the same asc flags', async () => {
