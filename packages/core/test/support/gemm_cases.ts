@@ -76,6 +76,10 @@ export function gemmOperands<C extends Float32ArrayConstructor | Float64ArrayCon
 export type Float32GemmKernel = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number) => unknown;
 
+/** The same for float64. */
+export type Float64GemmKernel = (a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number) => unknown;
+
 /**
  * Runs `kernel` on the case (float32) and compares every element with the TS kernel (float64
  * accumulation). Tolerance: the bound for a length-k float32 dot product accumulated in order,
@@ -83,16 +87,27 @@ export type Float32GemmKernel = (a: Float32Array, b: Float32Array, out: Float32A
  * rounding of the reference to float32); Σ|a·b| comes from the TS kernel on |A| and |B|.
  */
 export function checkAgainstTs(c: GemmCase, kernel: Float32GemmKernel): void {
+  compareWithTs(c, Float32Array, kernel as (...args: unknown[]) => unknown, (c.k + 2) * 2 ** -24);
+}
+
+/**
+ * checkAgainstTs for a float64 kernel. Both it and the TS reference accumulate in float64 (in different
+ * orders), so each is within k·u·Σ|a·b| of the exact value, u = 2⁻⁵³: tolerance (2k + 2)·u·Σ|a·b|.
+ */
+export function checkAgainstTs64(c: GemmCase, kernel: Float64GemmKernel): void {
+  compareWithTs(c, Float64Array, kernel as (...args: unknown[]) => unknown, (2 * c.k + 2) * 2 ** -53);
+}
+
+function compareWithTs(c: GemmCase, ctor: Float32ArrayConstructor | Float64ArrayConstructor, kernel: (...args: unknown[]) => unknown, tol: number): void {
   const { batch, m, k, n, transA, transB, aOffset, bOffset } = c;
-  const { a, b, out, aStride, bStride, size } = gemmOperands(c, Float32Array);
+  const { a, b, out, aStride, bStride, size } = gemmOperands(c, ctor);
 
   kernel(a, b, out, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
 
-  const ref = new Float32Array(size);
+  const ref = new ctor(size);
   tsMatmul(a, b, ref, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
-  const absSum = new Float32Array(size);
+  const absSum = new ctor(size);
   tsMatmul(a.map(Math.abs), b.map(Math.abs), absSum, batch, m, k, n, aStride, bStride, transA, transB, aOffset, bOffset);
-  const tol = (k + 2) * 2 ** -24;
   for (let i = 0; i < size; i++) {
     if (!(Math.abs(out[i]! - ref[i]!) <= tol * absSum[i]!)) {
       throw new Error(`mismatch at flat index ${i}: got ${out[i]}, TS kernel ${ref[i]} (Σ|ab| = ${absSum[i]}) in ${JSON.stringify(c)}`);

@@ -6,6 +6,9 @@
  * panels, KC = 256, MC = 72; see its header), compiled by scripts/build_wasm.mjs into ./gemm_module.ts
  * (ordinary memory) and ./gemm_shared_module.ts (shared memory, for the worker pool in ./pool.ts).
  *
+ * float32 products run `gemm`, float64 products `gemm64` (the same kernel on f64x2: 4×4 tiles, about
+ * half the float32 rate and 4–6× the TS kernel's float64 rate, see docs/performance.md).
+ *
  * Tensors stay in ordinary garbage-collected typed arrays. Each call copies the operands into the
  * module's linear memory, runs the product there and copies C out (KERNELS.md: ≤ 2 % of the GEMM
  * time from n = 256). Memory layout (bytes): [module data | control block | one scratch block per
@@ -14,7 +17,7 @@
  * call seen and is kept for reuse (it never shrinks); the views over it are cached and re-created
  * after a grow, so a call allocates nothing else.
  *
- * Delegated to the TS kernel: float64 (or mixed) operands, tiny products (m·n·k < TINY = 1024, where
+ * Delegated to the TS kernel: mixed float32/float64 operands, tiny products (m·n·k < TINY = 1024, where
  * the fixed cost of the copies and the call dominates), and runtimes without WebAssembly SIMD.
  */
 import type { FloatArray } from '../../dtype';
@@ -62,6 +65,7 @@ interface GemmExports {
   dataEnd(): number;
   scratchBytes(): number;
   gemm: GemmFn;
+  gemm64: GemmFn;
 }
 
 /** The runtime's WebAssembly object, or undefined where there is none. */
@@ -94,6 +98,7 @@ interface Runtime {
   /** The compiled module, handed to the workers. */
   module: object;
   gemm: GemmFn;
+  gemm64: GemmFn;
   /** First byte after the module's static data (64-aligned): the control block starts here. */
   dataEnd: number;
   /** Bytes of one thread's scratch (packed panels). */
@@ -102,10 +107,14 @@ interface Runtime {
 
 /** The runtime (null: not yet tried; false: unavailable, use TS). */
 let runtime: Runtime | null | false = null;
-/** Float32 view over the whole memory; re-created after every grow. */
+/** Float32 and float64 views over the whole memory; re-created after every grow. */
 let heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
-/** Views over C at element viewsAt, by length; cleared on grow and when C moves (the thread count changed). */
-let cViews = new Map<number, Float32Array<ArrayBufferLike>>();
+let heap64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+/**
+ * Views over C at byte viewsAt, by length (negative for float64); cleared on grow and when C moves
+ * (the thread count changed).
+ */
+let cViews = new Map<number, FloatArray>();
 let viewsAt = -1;
 
 /** Instantiates the module on first use (synchronously: it is ~2.8 KB). Returns false when unavailable. */
@@ -121,7 +130,7 @@ function instance(): Runtime | false {
         try { runtime = instantiate(api, false); } catch { runtime = false; }
       }
     }
-    if (runtime) heap = new Float32Array(runtime.memory.buffer);
+    if (runtime) setViews(runtime);
   }
   return runtime;
 }
@@ -130,7 +139,13 @@ function instantiate(api: WasmApi, shared: boolean): Runtime {
   const memory = new api.Memory(shared ? { initial: 64, maximum: MAX_PAGES, shared: true } : { initial: 64 });
   const module = new api.Module(decodeBase64(shared ? GEMM_SHARED_WASM_BASE64 : GEMM_WASM_BASE64));
   const exp = new api.Instance(module, { env: { memory } }).exports as GemmExports;
-  return { memory, shared, module, gemm: exp.gemm, dataEnd: exp.dataEnd() >>> 0, scratchBytes: exp.scratchBytes() >>> 0 };
+  return { memory, shared, module, gemm: exp.gemm, gemm64: exp.gemm64, dataEnd: exp.dataEnd() >>> 0, scratchBytes: exp.scratchBytes() >>> 0 };
+}
+
+function setViews(r: Runtime): void {
+  heap = new Float32Array(r.memory.buffer);
+  heap64 = new Float64Array(r.memory.buffer);
+  cViews = new Map();
 }
 
 // ── threads ───────────────────────────────────────────────────────────────
@@ -179,7 +194,7 @@ function currentPool(r: Runtime): GemmPool | null {
   if (threads === 1) return null;
   if (pool === null) {
     if (!ensureMemory(r, scratchAt(r, threads))) return null;
-    pool = new GemmPool(r.module, r.memory, r.gemm, r.dataEnd, (i) => scratchAt(r, i), threads);
+    pool = new GemmPool(r.module, r.memory, r.gemm, r.gemm64, r.dataEnd, (i) => scratchAt(r, i), threads);
   }
   return pool;
 }
@@ -195,10 +210,7 @@ function ensureMemory(r: Runtime, bytes: number): boolean {
       return false;
     }
   }
-  if (heap.buffer !== r.memory.buffer) {
-    heap = new Float32Array(r.memory.buffer);
-    cViews = new Map();
-  }
+  if (heap.buffer !== r.memory.buffer) setViews(r);
   return true;
 }
 
@@ -211,30 +223,39 @@ const copiesWhole = (src: FloatArray, lo: number, hi: number): boolean => src.le
 /** How many elements copyIn writes. */
 const copyLength = (src: FloatArray, lo: number, hi: number): number => (copiesWhole(src, lo, hi) ? src.length : hi - lo);
 
-/** Copies src[lo, hi) (or all of src) to heap[at…]. Returns the heap index that src[0] corresponds to. */
-function copyIn(src: Float32Array, lo: number, hi: number, at: number): number {
+/** The heap view for src's element type. */
+const heapFor = (src: FloatArray): FloatArray => (src instanceof Float64Array ? heap64 : heap);
+
+/** Copies src[lo, hi) (or all of src) to its heap view at element `at`. Returns the heap index that src[0] corresponds to. */
+function copyIn(src: FloatArray, lo: number, hi: number, at: number): number {
+  const h = heapFor(src);
   if (copiesWhole(src, lo, hi)) {
-    heap.set(src, at);
+    h.set(src, at);
     return at;
   }
   // Rare (the ops pass whole tensors): a small slice of a big array. subarray allocates one view object.
-  heap.set(src.subarray(lo, hi), at);
+  h.set(src.subarray(lo, hi), at);
   return at - lo;
 }
 
-/** Rounds an element count up to a multiple of 16 (64 bytes; plain arithmetic, as counts may pass 2³¹). */
-const align16 = (elements: number): number => Math.ceil(elements / 16) * 16;
+/** Rounds a byte count up to a multiple of 64 (plain arithmetic, as counts may pass 2³¹). */
+const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /**
  * Batched out = op(A) @ op(B) — the same contract as kernels/ts/matmul.ts: out contiguous
  * batch × m × n, overwritten; A item i at a[aOffset + i·aBatchStride] is m×k row-major (k×m when
  * transA); B item i at b[bOffset + i·bBatchStride] is k×n (n×k when transB); a stride of 0 broadcasts.
- * float32 runs in WebAssembly SIMD; float64 (or mixed) operands and tiny products run in the TS kernel.
+ * float32 and float64 run in WebAssembly SIMD; mixed operands and tiny products run in the TS kernel.
  */
 export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): void {
-  if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && m * n * k >= TINY
-    && wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset)) return;
+  if (m * n * k >= TINY) {
+    if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset)) return;
+    } else if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
+      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset)) return;
+    }
+  }
   tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
 }
 
@@ -246,6 +267,18 @@ export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch:
  */
 export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
+}
+
+/** wasmMatmulF32 for float64 operands (the module's gemm64). */
+export function wasmMatmulF64(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
+}
+
+/** The WebAssembly product for operands and output of one element type (float32 or float64). */
+function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number): boolean {
   if (batch <= 0 || m <= 0 || n <= 0) return true;
   const r = instance();
   if (!r) return false;
@@ -254,41 +287,46 @@ export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Arra
     m *= batch;
     batch = 1;
   }
+  const es = a instanceof Float64Array ? 8 : 4;
   const p = batch * m * n * k >= PARALLEL_MIN ? currentPool(r) : null;
   const threads = p ? p.threads : 1;
   const mn = m * n;
   const cLen = batch * mn;
   const aLo = aOffset, aHi = aOffset + (aBatchStride === 0 ? 0 : (batch - 1) * aBatchStride) + m * k;
   const bLo = bOffset, bHi = bOffset + (bBatchStride === 0 ? 0 : (batch - 1) * bBatchStride) + k * n;
-  // Element indices in the heap: C after the scratch blocks, then A's and B's copies (whole array or the used slice).
-  const cAt = scratchAt(r, threads) >>> 2;
-  const aAt = cAt + align16(cLen);
-  const bAt = aAt + align16(copyLength(a, aLo, aHi));
-  const end = bAt + align16(copyLength(b, bLo, bHi));
-  if (!ensureMemory(r, end * 4)) return false;
-  const a0 = copyIn(a, aLo, aHi, aAt) + aOffset;
-  const b0 = copyIn(b, bLo, bHi, bAt) + bOffset;
+  // Byte addresses: C after the scratch blocks, then A's and B's copies (whole array or the used slice), each 64-aligned.
+  const cByte = scratchAt(r, threads);
+  const aByte = cByte + align64(cLen * es);
+  const bByte = aByte + align64(copyLength(a, aLo, aHi) * es);
+  const end = bByte + align64(copyLength(b, bLo, bHi) * es);
+  if (!ensureMemory(r, end)) return false;
+  // Element indices in the heap view of this element type.
+  const cAt = cByte / es;
+  const a0 = copyIn(a, aLo, aHi, aByte / es) + aOffset;
+  const b0 = copyIn(b, bLo, bHi, bByte / es) + bOffset;
   // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
   const ars = transA ? 1 : k, acs = transA ? m : 1;
   const brs = transB ? 1 : n, bcs = transB ? k : 1;
   if (p) {
-    p.run({ a: a0 * 4, ars, acs, b: b0 * 4, brs, bcs, c: cAt * 4, ldc: n, m, k, n,
-      batch, aItem: aBatchStride * 4, bItem: bBatchStride * 4, cItem: mn * 4 });
+    p.run({ a: a0 * es, ars, acs, b: b0 * es, brs, bcs, c: cByte, ldc: n, m, k, n,
+      batch, aItem: aBatchStride * es, bItem: bBatchStride * es, cItem: mn * es, elementBytes: es });
   } else {
     const scratch = scratchAt(r, 0);
+    const gemm = es === 8 ? r.gemm64 : r.gemm;
     for (let t = 0; t < batch; t++) {
-      r.gemm((a0 + t * aBatchStride) * 4, ars, acs, (b0 + t * bBatchStride) * 4, brs, bcs, (cAt + t * mn) * 4, n, m, k, n, scratch);
+      gemm((a0 + t * aBatchStride) * es, ars, acs, (b0 + t * bBatchStride) * es, brs, bcs, cByte + t * mn * es, n, m, k, n, scratch);
     }
   }
-  if (viewsAt !== cAt) {
+  if (viewsAt !== cByte) {
     cViews = new Map();
-    viewsAt = cAt;
+    viewsAt = cByte;
   }
-  let view = cViews.get(cLen);
+  const key = es === 8 ? -cLen : cLen;
+  let view = cViews.get(key);
   if (view === undefined) {
     if (cViews.size >= MAX_VIEWS) cViews.clear();
-    view = heap.subarray(cAt, cAt + cLen);
-    cViews.set(cLen, view);
+    view = heapFor(a).subarray(cAt, cAt + cLen);
+    cViews.set(key, view);
   }
   out.set(view);
   return true;

@@ -27,11 +27,11 @@
 // 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done
 // Float64 parameters (from byte PARAMS): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
 // 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
-// 15 tasks per item · 16 split columns (1) or rows (0)
+// 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64)
 const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8;
 const INT_SLOTS = 16;
 const PARAMS = 64;
-const N_PARAMS = 17;
+const N_PARAMS = 18;
 /** Bytes of the control block (a multiple of 64). */
 export const CONTROL_BYTES = 256;
 /** The task counter's value between jobs: any claim made then is past the end. */
@@ -50,7 +50,7 @@ export const poolTuning = {
   callerSpinMs: 0.05,
 };
 
-/** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's export (packages/core/wasm/gemm.ts). */
+/** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's exports gemm and gemm64 (packages/core/wasm/gemm.ts). */
 export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
   m: number, k: number, n: number, scratch: number) => void;
 
@@ -58,18 +58,20 @@ export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: numbe
  * Claims and runs tasks of the current job until none are left; returns how many it ran.
  * Self-contained: it is also the workers' code.
  */
-function runTasks(I: Int32Array, F: Float64Array, gemm: GemmFn, scratch: number): number {
+function runTasks(I: Int32Array, F: Float64Array, gemm32: GemmFn, gemm64: GemmFn, scratch: number): number {
   for (let ran = 0; ; ran++) {
     const t = Atomics.add(I, 1, 1);
     if (t >= Atomics.load(I, 3)) return ran;
+    // Every parameter is read after the claim: a claimed task belongs to the job now open.
+    const es = F[17]!, gemm = es === 8 ? gemm64 : gemm32;
     const per = F[15]!, item = Math.floor(t / per), lo = (t - item * per) * F[14]!;
     const a = F[0]! + item * F[11]!, b = F[3]! + item * F[12]!, c = F[6]! + item * F[13]!;
     if (F[16] === 1) {
       // columns lo … lo + F[14] of op(B) and C
-      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * 4, F[4]!, F[5]!, c + lo * 4, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch);
+      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * es, F[4]!, F[5]!, c + lo * es, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch);
     } else {
       // rows lo … lo + F[14] of op(A) and C
-      gemm(a + lo * F[1]! * 4, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * 4, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch);
+      gemm(a + lo * F[1]! * es, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * es, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch);
     }
     Atomics.add(I, 2, 1);
     if (Atomics.load(I, 8) !== 0) Atomics.notify(I, 2); // the caller sleeps until the last task is done
@@ -86,11 +88,11 @@ interface WorkerData {
 
 /** A worker's life: instantiate the module on the shared memory, then wait for jobs and run their tasks. */
 function workerLoop(d: WorkerData, run: typeof runTasks): void {
-  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: { gemm: GemmFn } } } }).WebAssembly;
-  const gemm = new W.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: { gemm: GemmFn; gemm64: GemmFn } } } }).WebAssembly;
+  const { gemm, gemm64 } = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
   const buffer = (d.memory as { buffer: SharedArrayBuffer }).buffer;
   const I = new Int32Array(buffer, d.control, 16);
-  const F = new Float64Array(buffer, d.control + 64, 17);
+  const F = new Float64Array(buffer, d.control + 64, 18);
   let seen = -1; // joins a job already under way
   for (;;) {
     let g = Atomics.load(I, 0);
@@ -108,7 +110,7 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
     seen = g;
     if (Atomics.load(I, 5) !== 0) return;
     try {
-      Atomics.add(I, 7, run(I, F, gemm, d.scratch));
+      Atomics.add(I, 7, run(I, F, gemm, gemm64, d.scratch));
     } catch {
       // Count the failed task as done so the caller does not wait for it, and tell it to stop using threads.
       Atomics.store(I, 6, 1);
@@ -195,6 +197,8 @@ export interface GemmJob {
   c: number; ldc: number;
   m: number; k: number; n: number;
   batch: number; aItem: number; bItem: number; cItem: number;
+  /** 4: float32 (gemm), 8: float64 (gemm64). */
+  elementBytes: 4 | 8;
 }
 
 /**
@@ -210,7 +214,7 @@ export class GemmPool {
   /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
   private readonly canSleep = typeof (globalThis as { window?: unknown }).window === 'undefined';
 
-  constructor(module: object, memory: { buffer: ArrayBufferLike }, private readonly gemm: GemmFn, control: number,
+  constructor(module: object, memory: { buffer: ArrayBufferLike }, private readonly gemm: GemmFn, private readonly gemm64: GemmFn, control: number,
     private readonly scratchOf: (i: number) => number, threads: number) {
     this.threads = threads;
     this.I = new Int32Array(memory.buffer, control, INT_SLOTS);
@@ -258,7 +262,7 @@ export class GemmPool {
     const { m, n, batch } = job;
     const splitCols = n > m;
     const len = splitCols ? n : m;
-    const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8) except at the edge
+    const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8 in float32, two 4×4 in float64) except at the edge
     const perItem = Math.max(1, Math.ceil(this.threads / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
@@ -267,7 +271,7 @@ export class GemmPool {
     F[6] = job.c; F[7] = job.ldc;
     F[8] = m; F[9] = job.k; F[10] = n;
     F[11] = job.aItem; F[12] = job.bItem; F[13] = job.cItem;
-    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0;
+    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0; F[17] = job.elementBytes;
     const count = batch * tasksPerItem;
     Atomics.store(I, COUNT, count);
     Atomics.store(I, DONE, 0);
@@ -275,7 +279,7 @@ export class GemmPool {
     Atomics.add(I, GEN, 1);
     if (Atomics.load(I, SLEEPERS) > 0) Atomics.notify(I, GEN);
     try {
-      runTasks(I, F, this.gemm, this.scratchOf(0));
+      runTasks(I, F, this.gemm, this.gemm64, this.scratchOf(0));
       // Tasks still running were claimed by workers: they finish in at most one task's time.
       this.waitDone(count);
     } finally {

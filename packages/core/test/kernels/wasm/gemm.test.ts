@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
-import { wasmMatmul, wasmMatmulF32, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
+import { wasmMatmul, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
-import { TRANS, baseCase, checkAgainstTs, fillRandom, gemmCaseArb, type Float32GemmKernel, type GemmCase } from '../../support/gemm_cases';
+import {
+  TRANS, baseCase, checkAgainstTs, checkAgainstTs64, fillRandom, gemmCaseArb, type Float32GemmKernel, type Float64GemmKernel, type GemmCase,
+} from '../../support/gemm_cases';
 
 /** The WASM path at every size (wasmMatmul itself hands products below 1024 multiply-adds to TS). */
 const wasmAnySize: Float32GemmKernel = (...args) => {
@@ -19,18 +21,36 @@ const wasmAnySize: Float32GemmKernel = (...args) => {
 
 const check = (c: GemmCase, kernel: Float32GemmKernel = wasmAnySize): void => checkAgainstTs(c, kernel);
 
-describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly SIMD)', () => {
+/** The float64 WASM path at every size. */
+const wasm64AnySize: Float64GemmKernel = (...args) => {
+  if (!wasmMatmulF64(...args)) throw new Error('the WebAssembly path declined the float64 product');
+};
+
+/** Products larger than the blocks (MC = 72, KC = 256, NC = 2048 / 1024), for every transpose pair. */
+const LARGE_CASES: (Partial<GemmCase> & Pick<GemmCase, 'm' | 'k' | 'n'>)[] = [
+  { m: 300, k: 257, n: 130 }, // 5 A blocks (last 12 rows), 2 k-blocks, 2-column edge panel
+  { m: 37, k: 600, n: 45, aOffset: 1, bOffset: 3 }, // 3 k-blocks accumulate into C
+  { m: 9, k: 20, n: 2100 }, // 2 B blocks (NC = 2048)
+  { batch: 3, broadcastA: true, m: 65, k: 70, n: 66, bOffset: 2, gapB: 5 },
+  { batch: 2, broadcastB: true, m: 70, k: 270, n: 6, aOffset: 3 }, // batch folding
+];
+
+describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', () => {
   it('matches the TS kernel for random shapes 0..70, transposes, batches, broadcasts, gaps and offsets', () => {
     fc.assert(fc.property(gemmCaseArb, (c) => check(c)), { numRuns: 300 });
   });
 
   it('matches the TS kernel on products larger than the blocks: m > MC, k > KC, n > NC, edge tiles', () => {
     for (const [transA, transB] of TRANS) {
-      check({ ...baseCase, m: 300, k: 257, n: 130, transA, transB }); // 5 A blocks (last 12 rows), 2 k-blocks, 2-column edge panel
-      check({ ...baseCase, m: 37, k: 600, n: 45, transA, transB, aOffset: 1, bOffset: 3 }); // 3 k-blocks accumulate into C
-      check({ ...baseCase, m: 9, k: 20, n: 2100, transA, transB }); // 2 B blocks (NC = 2048)
-      check({ ...baseCase, batch: 3, broadcastA: true, m: 65, k: 70, n: 66, transA, transB, bOffset: 2, gapB: 5 });
-      check({ ...baseCase, batch: 2, broadcastB: true, m: 70, k: 270, n: 6, transA, transB, aOffset: 3 }); // batch folding
+      for (const c of LARGE_CASES) check({ ...baseCase, ...c, transA, transB });
+    }
+  });
+
+  it('float64 (gemm64): matches the TS kernel for random shapes and for products larger than the blocks', () => {
+    fc.assert(fc.property(gemmCaseArb, (c) => checkAgainstTs64(c, wasm64AnySize)), { numRuns: 150 });
+    for (const [transA, transB] of TRANS) {
+      for (const c of LARGE_CASES) checkAgainstTs64({ ...baseCase, ...c, transA, transB }, wasm64AnySize);
+      checkAgainstTs64({ ...baseCase, m: 9, k: 20, n: 1030, transA, transB }, wasm64AnySize); // 2 B blocks (NC = 1024 in float64)
     }
   });
 
@@ -57,7 +77,7 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
     }
   });
 
-  it('wasmMatmul: WASM for large float32, exactly the TS kernel for float64 and tiny products', () => {
+  it('wasmMatmul: WASM for large float32 and float64, exactly the TS kernel for mixed and tiny products', () => {
     for (const [transA, transB] of TRANS) {
       check({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
       check({ ...baseCase, batch: 3, broadcastB: true, m: 17, k: 31, n: 29, transA, transB }, wasmMatmul);
@@ -75,8 +95,20 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
       expect(Array.from(viaDispatch)).toEqual(Array.from(viaWasm));
       expect(Array.from(viaDispatch)).not.toEqual(Array.from(viaTs)); // float32 vs float64 accumulation
     }
-    // float64 and tiny float32 products are delegated: bit-for-bit what the TS kernel writes.
-    for (const [dtype, [m, k, n]] of [[Float64Array, [40, 33, 50]], [Float32Array, [7, 9, 11]]] as const) {
+    // ... and large float64 products too (the float64 build of the kernel).
+    for (const [transA, transB] of TRANS) {
+      checkAgainstTs64({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
+      const [m, k, n] = [40, 33, 50];
+      const a = new Float64Array(m * k), b = new Float64Array(k * n);
+      fillRandom(a, 31);
+      fillRandom(b, 32);
+      const viaDispatch = new Float64Array(m * n), viaWasm = new Float64Array(m * n);
+      wasmMatmul(a, b, viaDispatch, 1, m, k, n, 0, 0, transA, transB);
+      wasmMatmulF64(a, b, viaWasm, 1, m, k, n, 0, 0, transA, transB);
+      expect(Array.from(viaDispatch)).toEqual(Array.from(viaWasm));
+    }
+    // Tiny float32 and float64 products are delegated: bit-for-bit what the TS kernel writes.
+    for (const [dtype, [m, k, n]] of [[Float64Array, [7, 9, 11]], [Float32Array, [7, 9, 11]]] as const) {
       for (const [transA, transB] of TRANS) {
         const a = new dtype(m * k * 2 + 1), b = new dtype(k * n + 3);
         fillRandom(a, 11);
@@ -87,6 +119,17 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
         expect(Array.from(got)).toEqual(Array.from(want));
       }
     }
+    // Mixed float32 / float64 operands, large: the TS kernel, bit for bit.
+    {
+      const [m, k, n] = [40, 33, 50];
+      const a = new Float32Array(m * k), b = new Float64Array(k * n);
+      fillRandom(a, 41);
+      fillRandom(b, 42);
+      const got = new Float64Array(m * n), want = new Float64Array(m * n);
+      wasmMatmul(a, b, got, 1, m, k, n, 0, 0, false, false);
+      tsMatmul(a, b, want, 1, m, k, n, 0, 0, false, false);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
   });
 
   it('copies only the used slice of a large operand, and stays correct across memory growth', () => {
@@ -95,6 +138,8 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
     check({ ...baseCase, m: 64, k: 64, n: 64, transA: false, transB: false }); // small
     check({ ...baseCase, m: 700, k: 300, n: 650, transA: true, transB: false, seed: 3 }); // grows memory past ~3 MiB of operands
     check({ ...baseCase, m: 64, k: 64, n: 64, transA: false, transB: true }); // small again, on the re-created views
+    checkAgainstTs64({ ...baseCase, m: 700, k: 310, n: 650, transA: false, transB: true, seed: 4 }, wasm64AnySize); // float64 grows it further
+    check({ ...baseCase, m: 64, k: 64, n: 64, transA: true, transB: false }); // float32 on the re-created views
   });
 
   it('writes zeros when k = 0 and nothing when m or n = 0', () => {
@@ -121,14 +166,14 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (float32, WebAssembly S
 // The committed module must be what the source compiles to (npm test needs no build step).
 
 describe('kernels/wasm gemm_module.ts', () => {
-  it('both builds decode to valid WebAssembly modules exporting gemm, dataEnd and scratchBytes and importing their memory', () => {
+  it('both builds decode to valid WebAssembly modules exporting gemm, gemm64, dataEnd and scratchBytes and importing their memory', () => {
     // WebAssembly's classes are not in the project's type libs (ES2022, no DOM): typed locally.
     const wa = (globalThis as unknown as { WebAssembly: {
       Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[]; imports(module: object): { module: string; name: string; kind: string }[] };
     } }).WebAssembly;
     for (const base64 of [GEMM_WASM_BASE64, GEMM_SHARED_WASM_BASE64]) {
       const module = new wa.Module(Buffer.from(base64, 'base64'));
-      expect(wa.Module.exports(module).map((e) => e.name).sort()).toEqual(['dataEnd', 'gemm', 'memory', 'scratchBytes']);
+      expect(wa.Module.exports(module).map((e) => e.name).sort()).toEqual(['dataEnd', 'gemm', 'gemm64', 'memory', 'scratchBytes']);
       expect(wa.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     }
   });

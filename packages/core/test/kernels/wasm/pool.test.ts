@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
+import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { defaultThreads, threadsSupported } from '../../../src/kernels/wasm/pool';
-import { TRANS, baseCase, checkAgainstTs, type Float32GemmKernel } from '../../support/gemm_cases';
+import { TRANS, baseCase, checkAgainstTs, checkAgainstTs64, type Float32GemmKernel, type Float64GemmKernel } from '../../support/gemm_cases';
 
 const wasm: Float32GemmKernel = (...args) => {
   if (!wasmMatmulF32(...args)) throw new Error('the WebAssembly path declined the product');
+};
+const wasm64: Float64GemmKernel = (...args) => {
+  if (!wasmMatmulF64(...args)) throw new Error('the WebAssembly path declined the float64 product');
 };
 
 const initialThreads = getNumThreads();
@@ -28,6 +31,8 @@ function checkLargeProducts(): void {
     checkAgainstTs({ ...baseCase, batch: 3, m: 80, k: 90, n: 70, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items, rows
     checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B, columns
     checkAgainstTs({ ...baseCase, m: 300, k: 250, n: 301, transA, transB }, wasm); // several k-blocks per task
+    checkAgainstTs64({ ...baseCase, m: 203, k: 130, n: 77, transA, transB }, wasm64); // float64: rows
+    checkAgainstTs64({ ...baseCase, batch: 2, m: 6, k: 300, n: 1000, transA, transB, aOffset: 3 }, wasm64); // float64: columns, batch
   }
 }
 
