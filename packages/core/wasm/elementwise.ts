@@ -28,8 +28,8 @@
  * finite result is the correctly rounded one. Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps)
  * ran about 2× faster (exp 1.4 vs 2.7 ns per element including the copies) but moved the W2
  * benchmark's check value: Adam amplifies 1-ulp differences in the softmax gradient's exp over 60 steps.
- * The fused kernels (activationBackward, binaryCrossEntropy) run the composed ops' steps in their order, each
- * a float32 operation or the unary kernels' log / log1p: bit for bit the TS kernels' results.
+ * The fused kernels (activationBackward, binaryCrossEntropy and its backward) run the composed ops' steps in
+ * their order, each a float32 operation or the unary kernels' log / log1p: bit for bit the TS kernels' results.
  */
 
 // ── buffers ───────────────────────────────────────────────────────────────
@@ -66,8 +66,11 @@ const G_SIGMOID = 0, G_TANH = 1;
 
 // ── constants ─────────────────────────────────────────────────────────────
 
-/** f32 constants: 0 ONE, 1 ZERO, 2 INF, 3 NEG_INF, 4 LOG_FLOOR (binary cross-entropy's clamp of each log, PyTorch's −100). */
-const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0], 16);
+/**
+ * f32 constants: 0 ONE, 1 ZERO, 2 INF, 3 NEG_INF; binary cross-entropy's 4 LOG_FLOOR (PyTorch's clamp of each log,
+ * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32).
+ */
+const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12], 16);
 /** i32 constants: 0 the sign bit. */
 const KI: usize = memory.data<i32>([0x80000000], 16);
 
@@ -398,6 +401,21 @@ export function binaryCrossEntropy(n: i32): void {
     const lq = f32x4.max(log1p32(f32x4.neg(p)), kf(4));
     const s = f32x4.add(f32x4.mul(y, lp), f32x4.mul(f32x4.sub(kf(0), y), lq));
     v128.store(C + i, f32x4.neg(s));
+  }
+}
+
+/**
+ * C = C·(A − B) / max(A·(1 − A), 1e−12): binary cross-entropy's gradient with respect to the probabilities A
+ * for targets B and the incoming gradient C (overwritten in place), one float32 operation per step of the
+ * composed ops, in their order: their result bit for bit.
+ */
+export function binaryCrossEntropyBackward(n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) {
+    const p = v128.load(A + i), y = v128.load(B + i), dy = v128.load(C + i);
+    const num = f32x4.mul(dy, f32x4.sub(p, y));
+    const den = f32x4.max(f32x4.mul(p, f32x4.sub(kf(0), p)), kf(5));
+    v128.store(C + i, f32x4.div(num, den));
   }
 }
 

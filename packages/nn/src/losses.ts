@@ -8,8 +8,8 @@
  * 'none' returns the per-element losses (per-sample for crossEntropy / nll). See docs/losses.md.
  */
 import {
-  Tensor, abs, add, broadcastShapes, defineOp, div, gather, kernels, le, log, log1p, logSigmoid, logSoftmax, maximum,
-  mul, neg, reshape, square, sub, sum, where,
+  Tensor, abs, add, broadcastShapes, defineOp, div, eq, gather, gt, kernels, le, log, log1p, logSigmoid, logSoftmax, maximum,
+  mul, neg, reshape, square, sub, sum, sumToShape, where, type Op,
 } from '@tapegrad/core';
 
 // ── options ───────────────────────────────────────────────────────────────
@@ -197,12 +197,41 @@ const clampedLog = (p: Tensor): Tensor => maximum(log(p), LOG_FLOOR);
 const clampedLog1m = (p: Tensor): Tensor => maximum(log1p(neg(p)), LOG_FLOOR);
 
 /**
+ * binaryCrossEntropy's gradient with respect to p for the incoming gradient dy (PyTorch's formula):
+ * dy·(p − y) / max(p(1 − p), 1e-12). One pass of core's binaryCrossEntropyBackward kernel when p, y and dy
+ * have one shape (always, from binaryCrossEntropyOp): bit for bit div(mul(dy, sub(p, y)), maximum(mul(p,
+ * sub(1, p)), 1e-12)), which runs otherwise. Its own backward is written with ops (second order works), with
+ * d = max(p(1 − p), 1e-12) and out the result: ∂/∂p = dy/d − (out/d)·(1 − 2p)·[p(1 − p) > 1e-12] (½ at the
+ * tie, as maximum splits it), ∂/∂y = −dy/d, ∂/∂dy = (p − y)/d. Exported for tests only (not in index.ts).
+ */
+export const binaryCrossEntropyBackward: Op<[Tensor, Tensor, Tensor]> = defineOp({
+  name: 'binaryCrossEntropyBackward',
+  forward: (p: Tensor, y: Tensor, dy: Tensor) => {
+    if (!(sameShape(p, y) && sameShape(p, dy))) return div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), GRAD_FLOOR));
+    const out = p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+    kernels.binaryCrossEntropyBackward(p.data, y.data, dy.data, out);
+    return new Tensor(out, p.shape, p.dtype);
+  },
+  backward: (g, { inputs: [p, y, dy], output, needsGrad }) => {
+    const m = mul(p!, sub(1, p!));
+    const gd = div(g, maximum(m, GRAD_FLOOR)); // g/d
+    // ∂d/∂p = (1 − 2p)·(1 where m > floor, ½ at the tie, else 0): maximum's backward.
+    const dd = needsGrad[0] ? mul(sub(1, mul(p!, 2)), add(gt(m, GRAD_FLOOR), mul(eq(m, GRAD_FLOOR), 0.5))) : null;
+    return [
+      needsGrad[0] ? sumToShape(sub(mul(gd, dy!), mul(mul(gd, output), dd!)), p!.shape) : null,
+      needsGrad[1] ? sumToShape(neg(mul(gd, dy!)), y!.shape) : null,
+      needsGrad[2] ? sumToShape(binaryCrossEntropyBackward(p!, y!, g), dy!.shape) : null,
+    ];
+  },
+});
+
+/**
  * Elementwise −[y·log p + (1 − y)·log(1 − p)] with PyTorch's clamps. A defineOp rather than a
  * composition because composing clamp(log p) gives 0·∞ = NaN gradients at p = 0 and p = 1.
  * The forward is one pass of core's binaryCrossEntropy kernel: bit for bit the composed ops
  * neg(add(mul(y, clampedLog(p)), mul(sub(1, y), clampedLog1m(p)))) (the same log, log1p and float32
  * roundings), which run instead when p and y differ in shape (checkPair rules that out today).
- * ∂/∂p = (p − y) / max(p(1 − p), 1e-12) (PyTorch's backward: finite at p = 0 and 1);
+ * ∂/∂p = (p − y) / max(p(1 − p), 1e-12) (PyTorch's backward: finite at p = 0 and 1; fused, above);
  * ∂/∂y = log(1 − p) − log p (the clamped logs: the forward is linear in y).
  */
 const binaryCrossEntropyOp = defineOp({
@@ -214,7 +243,7 @@ const binaryCrossEntropyOp = defineOp({
     return new Tensor(out, p.shape, p.dtype);
   },
   backward: (dy, { inputs: [p, y], needsGrad }) => [
-    needsGrad[0] ? div(mul(dy, sub(p!, y!)), maximum(mul(p!, sub(1, p!)), GRAD_FLOOR)) : null,
+    needsGrad[0] ? binaryCrossEntropyBackward(p!, y!, dy) : null,
     needsGrad[1] ? mul(dy, sub(clampedLog1m(p!), clampedLog(p!))) : null,
   ],
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Tensor, tensor, add, getBackend, log, log1p, logSoftmax, maximum, mul, neg, setBackend, sigmoid, softmax, sub, type DType,
+  Tensor, tensor, add, div, getBackend, log, log1p, logSoftmax, maximum, mul, neg, setBackend, sigmoid, softmax, sub, type DType,
 } from '@tapegrad/core';
 import { arb, gradcheck, type GradcheckOptions } from '@tapegrad/core/testing';
 import {
-  mse, mae, huber, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, nll,
+  mse, mae, huber, binaryCrossEntropy, binaryCrossEntropyBackward, binaryCrossEntropyWithLogits, crossEntropy, nll,
   type Reduction,
 } from '../src/losses';
 
@@ -126,6 +126,37 @@ const specs: Spec[] = [
   },
 ];
 
+describe('binaryCrossEntropyBackward (the fused gradient op, internal)', () => {
+  it('gradients wrt p, y and dy (float64, first and second order, property-based)', () => {
+    // p away from 0 and 1, where p(1 − p) > 1e-12 and the floor (a kink) is far.
+    const triple = shapeArb.chain((s) => fc.tuple(
+      arb.tensor({ shape: s, min: 0.05, max: 0.95 }), arb.tensor({ shape: s, min: 0, max: 1 }), arb.tensor({ shape: s, min: -2, max: 2 })));
+    fc.assert(fc.property(triple, ([p, y, dy]) => {
+      expectGradients(binaryCrossEntropyBackward, [p, y, dy], { order: 2 });
+    }), runs);
+  });
+
+  it('on the floor (p(1 − p) < 1e-12) the denominator is constant; at the tie maximum splits its gradient', () => {
+    // p = 0: on the floor; p = 1.000000000001e-12: p·(1 − p) is exactly 1e-12 in float64, the tie; p = ½: above.
+    const tie = 1.000000000001e-12;
+    expect(tie * (1 - tie)).toBe(1e-12);
+    const p = f64([0, tie, 0.5], [3]), y = f64([1, 1, 1], [3]), dy = f64([1, 1, 1], [3]);
+    for (const t of [p, y, dy]) t.requiresGrad = true;
+    const out = binaryCrossEntropyBackward(p, y, dy);
+    // dy·(p − y)/d: −1/1e-12, (tie − 1)/1e-12, −½/¼ = −2
+    expect(Array.from(out.data)).toEqual([-1 / 1e-12, (tie - 1) / 1e-12, -2]);
+    out.sum().backward();
+    // ∂/∂p = dy/d − (out/d)·(1 − 2p)·gate, gate 0 on the floor, ½ at the tie, 1 above: 1e12; 1e12 − ½·(out/1e-12)·(1 − 2·tie); 4 − (−2/¼)·0 = 4
+    expect(p.grad!.data[0]).toBe(1e12);
+    const atTie = 1e12 - 0.5 * (((tie - 1) / 1e-12) / 1e-12) * (1 - 2 * tie);
+    expect(Math.abs(p.grad!.data[1]! - atTie)).toBeLessThanOrEqual(1e-12 * Math.abs(atTie));
+    expect(p.grad!.data[2]).toBe(4);
+    // ∂/∂y = −dy/d; ∂/∂dy = (p − y)/d
+    expect(Array.from(y.grad!.data)).toEqual([-1e12, -1e12, -4]);
+    expect(Array.from(dy.grad!.data)).toEqual([-1e12, (tie - 1) / 1e-12, -2]);
+  });
+});
+
 describe('gradients (float64, wrt input and target)', () => {
   for (const spec of specs) {
     it(`${spec.name}: first order${spec.secondOrder ? ' and second order' : ''}`, () => {
@@ -239,10 +270,17 @@ describe('elementwise losses: values against the formulas', () => {
     expect(crossEntropy(tensor([[1, 2, 3]]), [2]).item()).toBeCloseTo(Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3, 6);
   });
 
-  it("binaryCrossEntropy: the fused forward is the composed ops' result bit for bit (float32 and float64, both kernel backends)", () => {
-    // The composition the op used before its kernel: −[y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)].
+  it("binaryCrossEntropy: the fused forward and gradient are the composed ops' results bit for bit (float32 and float64, both kernel backends)", () => {
+    // The compositions the op used before its kernels: −[y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)], and
+    // for ∂/∂p with the incoming gradient dy: dy·(p − y)/max(p(1 − p), 1e-12).
     const composed = (p: Tensor, y: Tensor): Tensor =>
       neg(add(mul(y, maximum(log(p), -100)), mul(sub(1, y), maximum(log1p(neg(p)), -100))));
+    const composedGrad = (p: Tensor, y: Tensor, dy: Tensor): Tensor => div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), 1e-12));
+    const expectSame = (got: Tensor, want: Tensor, what: string): void => {
+      for (let i = 0; i < want.size; i++) {
+        if (!Object.is(got.data[i], want.data[i])) throw new Error(`${what} at ${i}: ${got.data[i]} vs ${want.data[i]}`);
+      }
+    };
     const before = getBackend().name;
     try {
       for (const backend of getBackend().simd ? (['ts', 'wasm'] as const) : (['ts'] as const)) {
@@ -254,10 +292,16 @@ describe('elementwise losses: values against the formulas', () => {
           const pv = Array.from({ length: n }, (_, i) => [0, 1, 1 - 2 ** -24, 2 ** -24, 1e-30, 0.5][i % 37] ?? (Math.sin(i * 12.9898) + 1) / 2);
           const yv = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? (Math.cos(i) + 1) / 2 : i % 3));
           const p = fromData(pv, [n], dtype), y = fromData(yv.map((v) => Math.min(v, 1)), [n], dtype);
-          const got = binaryCrossEntropy(p, y, { reduction: 'none' }), want = composed(p, y);
-          for (let i = 0; i < n; i++) {
-            if (!Object.is(got.data[i], want.data[i])) throw new Error(`${backend} ${dtype} at ${i} (p ${p.data[i]}, y ${y.data[i]}): ${got.data[i]} vs ${want.data[i]}`);
-          }
+          expectSame(binaryCrossEntropy(p, y, { reduction: 'none' }), composed(p, y), `${backend} ${dtype} forward`);
+          // W3's case: reduction 'sum' divided by the row count, so dy = 1/m everywhere; and a varying dy.
+          const pg = p.detach();
+          pg.requiresGrad = true;
+          binaryCrossEntropy(pg, y, { reduction: 'sum' }).div(5000).backward();
+          expectSame(pg.grad!, composedGrad(p, y, fromData(new Array(n).fill(1), [n], dtype).div(5000)), `${backend} ${dtype} gradient`);
+          const w = fromData(Array.from({ length: n }, (_, i) => Math.sin(i)), [n], dtype);
+          pg.zeroGrad();
+          mul(binaryCrossEntropy(pg, y, { reduction: 'none' }), w).sum().backward();
+          expectSame(pg.grad!, composedGrad(p, y, w), `${backend} ${dtype} gradient (varying dy)`);
         }
       }
     } finally {

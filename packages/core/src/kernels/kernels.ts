@@ -68,6 +68,13 @@ export interface Kernels extends OptimizerKernels {
    * result equals neg(add(mul(y, maximum(log(p), −100)), mul(sub(1, y), maximum(log1p(neg(p)), −100)))) bit for bit.
    */
   binaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatArray): void;
+  /**
+   * Its gradient with respect to p (PyTorch's, with the denominator floored at 1e−12), for the incoming gradient dy
+   * (all the same length; out may be any of them): out = dy·(p − y) / max(p·(1 − p), 1e−12), the floor rounded to
+   * the dtype and every step rounded in the composed ops' order, so the result equals
+   * div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), 1e−12)) bit for bit.
+   */
+  binaryCrossEntropyBackward(p: FloatArray, y: FloatArray, dy: FloatArray, out: FloatArray): void;
   /** x viewed as [outer, axisLen, inner]; (log-)softmax along the middle axis, max-shifted for stability. */
   softmax(x: FloatArray, outer: number, axisLen: number, inner: number, out: FloatArray, log: boolean): void;
   /** x viewed as [outer, axisLen, inner]; out[o, j, i] = x[o, indices[j], i] (out is [outer, indices.length, inner]). */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { activationBackward, binaryCrossEntropy } from '../../src/kernels/ts/fused';
+import { activationBackward, binaryCrossEntropy, binaryCrossEntropyBackward } from '../../src/kernels/ts/fused';
 import { binary, unary } from '../../src/kernels/ts/elementwise';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, UnaryKernelOp } from '../../src/kernels/kernels';
 import type { DType, FloatArray } from '../../src/dtype';
@@ -40,6 +40,11 @@ export function composedActivationBackward(op: ActivationBackwardKernelOp, y: Fl
 export function composedBinaryCrossEntropy(p: FloatArray, y: FloatArray): FloatArray {
   const lp = bin('maximum', un('log', p), -100), lq = bin('maximum', un('log1p', un('neg', p)), -100);
   return un('neg', bin('add', bin('mul', y, lp), bin('mul', bin('sub', 1, y), lq)));
+}
+
+/** Its gradient as the loss's backward composed it: div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), 1e−12)). */
+export function composedBinaryCrossEntropyBackward(p: FloatArray, y: FloatArray, dy: FloatArray): FloatArray {
+  return bin('div', bin('mul', dy, bin('sub', p, y)), bin('maximum', bin('mul', p, bin('sub', 1, p)), 1e-12));
 }
 
 // ── values ────────────────────────────────────────────────────────────────
@@ -163,5 +168,42 @@ describe('binaryCrossEntropy', () => {
       if (out[0] !== Math.fround(-(t * Math.log(v) + (1 - t) * Math.log1p(-v)))) differs++;
     }
     expect(differs).toBeGreaterThan(0);
+  });
+});
+
+describe('binaryCrossEntropyBackward', () => {
+  it("the composed ops' result bit for bit (float32 and float64, special values)", () => {
+    fc.assert(fc.property(arrays(3), ([, [p, y, dy]]) => {
+      const out = alloc(dtypeOf(p!), p!.length);
+      binaryCrossEntropyBackward(p!, y!, dy!, out);
+      expectSame('binaryCrossEntropyBackward', [p!, y!, dy!], out, composedBinaryCrossEntropyBackward(p!, y!, dy!));
+    }), { numRuns: 300 });
+  });
+
+  it('float32 p across [0, 1] (every 1021st bit pattern) with hard and soft targets: the floor, the tie, everything in between', () => {
+    const n = Math.floor(0x3f800000 / 1021) + 3;
+    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
+    for (let i = 0; i < n - 2; i++) u[i] = i * 1021;
+    p[n - 2] = 1;
+    p[n - 1] = 1e-12; // p·(1 − p) rounds to fround(1e−12) exactly: the tie with the floor
+    const dy = new Float32Array(n).fill(1 / 5000);
+    for (const t of [0, 1, 0.3]) {
+      const y = new Float32Array(n).fill(t), out = new Float32Array(n);
+      binaryCrossEntropyBackward(p, y, dy, out);
+      expectSame(`binaryCrossEntropyBackward (y = ${t})`, [p, y, dy], out, composedBinaryCrossEntropyBackward(p, y, dy));
+    }
+  });
+
+  it('the denominator is floored at 1e−12 (rounded to the dtype): finite at p = 0 and 1', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const p = alloc(dtype, 3), y = alloc(dtype, 3), dy = alloc(dtype, 3), out = alloc(dtype, 3);
+      p.set([0, 1, 0.5]);
+      y.set([1, 0, 1]);
+      dy.set([1, 1, 2]);
+      binaryCrossEntropyBackward(p, y, dy, out);
+      const floor = dtype === 'float32' ? Math.fround(1e-12) : 1e-12;
+      // (0 − 1)/floor, (1 − 0)/floor, 2·(0.5 − 1)/0.25 = −4
+      expect(Array.from(out)).toEqual([-1 / floor, 1 / floor, -4].map(dtype === 'float32' ? Math.fround : (v: number) => v));
+    }
   });
 });

@@ -36,6 +36,8 @@ export function activationBackward(op: ActivationBackwardKernelOp, y: FloatArray
 
 /** PyTorch's lower bound on each log in binary cross-entropy. */
 const LOG_FLOOR = -100;
+/** PyTorch's floor on p·(1 − p) in the gradient of binary cross-entropy. */
+const GRAD_FLOOR = 1e-12;
 
 /**
  * out = −(y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)), the rounding of
@@ -55,6 +57,26 @@ export function binaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatArray
     for (let i = 0; i < n; i++) {
       const v = p[i]!, t = y[i]!;
       out[i] = -(t * Math.max(Math.log(v), LOG_FLOOR) + (1 - t) * Math.max(Math.log1p(-v), LOG_FLOOR));
+    }
+  }
+}
+
+/**
+ * out = dy·(p − y) / max(p·(1 − p), 1e−12), the rounding of div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), 1e−12))
+ * (in float32 the floor is fround(1e−12), as the lifted scalar holds it).
+ */
+export function binaryCrossEntropyBackward(p: FloatArray, y: FloatArray, dy: FloatArray, out: FloatArray): void {
+  const n = p.length;
+  if (out instanceof Float32Array) {
+    const r = Math.fround, floor = r(GRAD_FLOOR);
+    for (let i = 0; i < n; i++) {
+      const v = p[i]!;
+      out[i] = r(dy[i]! * r(v - y[i]!)) / Math.max(r(v * r(1 - v)), floor);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = p[i]!;
+      out[i] = (dy[i]! * (v - y[i]!)) / Math.max(v * (1 - v), GRAD_FLOOR);
     }
   }
 }

@@ -23,14 +23,18 @@
  * - softmax / logSoftmax along the last axis (inner = 1) with rows of at most CHUNK floats, in float64
  *   like the TS kernel (within 1 float32 ulp of it; see the test for logSoftmax near 0);
  * - activationBackward (sigmoid, tanh), bit for bit: the composed ops' float32 steps, one f32x4 operation each;
- * - binaryCrossEntropy, bit for bit: unary log and log1p as above, then the composed ops' float32 steps.
+ * - binaryCrossEntropy, bit for bit: unary log and log1p as above, then the composed ops' float32 steps;
+ *   binaryCrossEntropyBackward, bit for bit: the composed ops' float32 steps.
  * Everything else (float64 or mixed dtypes, tiny arrays, other ops and layouts) runs the TS kernel.
  */
 import type { FloatArray } from '../../dtype';
 import type { Shape } from '../../shape';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../kernels';
 import { binary as tsBinary, unary as tsUnary } from '../ts/elementwise';
-import { activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy } from '../ts/fused';
+import {
+  activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy,
+  binaryCrossEntropyBackward as tsBinaryCrossEntropyBackward,
+} from '../ts/fused';
 import { reduce as tsReduce } from '../ts/reduce';
 import { softmax as tsSoftmax } from '../ts/softmax';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise_module';
@@ -80,6 +84,7 @@ interface Exports {
   softmaxRows(rows: number, len: number, log: number): void;
   activationBackward(op: number, n: number): void;
   binaryCrossEntropy(n: number): void;
+  binaryCrossEntropyBackward(n: number): void;
 }
 
 /** The instantiated module and the views over its memory (which never grows), made once. */
@@ -298,6 +303,32 @@ export function wasmBinaryCrossEntropyF32(p: Float32Array, y: Float32Array, out:
     copyIn(m, p, i, len, m.a);
     copyIn(m, y, i, len, m.b);
     m.w.binaryCrossEntropy(len);
+    out.set(cView(m, len), i);
+  }
+  return true;
+}
+
+/** Kernels.binaryCrossEntropyBackward: WASM for float32 arrays of at least MIN_CHEAP elements, else the TS kernel. */
+export function wasmBinaryCrossEntropyBackward(p: FloatArray, y: FloatArray, dy: FloatArray, out: FloatArray): void {
+  if (p.length >= MIN_CHEAP && isF32(p) && isF32(y) && isF32(dy) && isF32(out) && wasmBinaryCrossEntropyBackwardF32(p, y, dy, out)) return;
+  tsBinaryCrossEntropyBackward(p, y, dy, out);
+}
+
+/**
+ * The WebAssembly path of wasmBinaryCrossEntropyBackward at any size (exported for tests): p to A, y to B and
+ * dy to C, which the module overwrites with the result. Returns false, having written nothing, when
+ * WebAssembly SIMD is unavailable.
+ */
+export function wasmBinaryCrossEntropyBackwardF32(p: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+  const m = load();
+  if (!m) return false;
+  const n = p.length, ch = m.chunk;
+  for (let i = 0; i < n; i += ch) {
+    const len = Math.min(ch, n - i);
+    copyIn(m, p, i, len, m.a);
+    copyIn(m, y, i, len, m.b);
+    copyIn(m, dy, i, len, m.c);
+    m.w.binaryCrossEntropyBackward(len);
     out.set(cView(m, len), i);
   }
   return true;

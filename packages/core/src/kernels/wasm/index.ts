@@ -6,7 +6,7 @@
  */
 import type { Kernels } from '../kernels';
 import { wasmMatmul } from './gemm';
-import { wasmActivationBackward, wasmBinary, wasmBinaryCrossEntropy, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
+import { wasmActivationBackward, wasmBinary, wasmBinaryCrossEntropy, wasmBinaryCrossEntropyBackward, wasmReduce, wasmSoftmax, wasmUnary } from './elementwise';
 import { wasmAdadeltaStep, wasmAdagradStep, wasmAdamStep, wasmAdamaxStep, wasmNadamStep, wasmRmspropStep, wasmScaleInPlace, wasmSgdStep } from './optim';
 
 export const wasmKernels: Partial<Kernels> = {
@@ -17,6 +17,7 @@ export const wasmKernels: Partial<Kernels> = {
   softmax: wasmSoftmax,
   activationBackward: wasmActivationBackward,
   binaryCrossEntropy: wasmBinaryCrossEntropy,
+  binaryCrossEntropyBackward: wasmBinaryCrossEntropyBackward,
   sgdStep: wasmSgdStep,
   adagradStep: wasmAdagradStep,
   rmspropStep: wasmRmspropStep,

@@ -13,12 +13,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../../../src/kernels/kernels';
 import { binary as tsBinary, unary as tsUnary } from '../../../src/kernels/ts/elementwise';
-import { activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy } from '../../../src/kernels/ts/fused';
+import {
+  activationBackward as tsActivationBackward, binaryCrossEntropy as tsBinaryCrossEntropy,
+  binaryCrossEntropyBackward as tsBinaryCrossEntropyBackward,
+} from '../../../src/kernels/ts/fused';
 import { reduce as tsReduce } from '../../../src/kernels/ts/reduce';
 import { softmax as tsSoftmax } from '../../../src/kernels/ts/softmax';
 import {
   MIN_CHEAP, MIN_REDUCE, MIN_SOFTMAX, MIN_TRANSCENDENTAL, wasmActivationBackward, wasmActivationBackwardF32, wasmBinary,
-  wasmBinaryCrossEntropy, wasmBinaryCrossEntropyF32, wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
+  wasmBinaryCrossEntropy, wasmBinaryCrossEntropyBackward, wasmBinaryCrossEntropyBackwardF32, wasmBinaryCrossEntropyF32,
+  wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
 
@@ -566,8 +570,40 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: binaryCrossEntropy', 
     for (const t of [0, 1, 0.3]) expectBceMatches(p, new Float32Array(n).fill(t));
   });
 
-  it('wasmBinaryCrossEntropy: float64 and tiny arrays get exactly the TS result', () => {
-    for (const n of [MIN_TRANSCENDENTAL - 1, 5000]) {
+  it('binaryCrossEntropyBackward: matches the TS kernel bit for bit (probabilities and any float32 values; across chunks; in place or not)', () => {
+    fc.assert(fc.property(lengthArb, seedArb, fc.boolean(), fc.constantFrom('no', 'p', 'y', 'dy'), (n, seed, wild, inPlace) => {
+      const p = wild ? values(n, seed, 2) : probabilities(n, seed), y = wild ? values(n, seed + 1, 2) : probabilities(n, seed + 1);
+      const dy = values(n, seed + 2, 1, wild ? 0.1 : 0);
+      const ref = new Float32Array(n);
+      tsBinaryCrossEntropyBackward(p, y, dy, ref);
+      const pIn = p.slice(), yIn = y.slice(), dyIn = dy.slice();
+      const out = inPlace === 'p' ? pIn : inPlace === 'y' ? yIn : inPlace === 'dy' ? dyIn : new Float32Array(n).fill(12345);
+      expect(wasmBinaryCrossEntropyBackwardF32(pIn, yIn, dyIn, out)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        if (!same(out[i]!, ref[i]!)) throw new Error(`at ${i} of ${n} (p ${p[i]}, y ${y[i]}, dy ${dy[i]}): WASM ${out[i]}, TS kernel ${ref[i]}`);
+      }
+    }), { numRuns: 150 });
+  });
+
+  it('binaryCrossEntropyBackward: every float32 p in [0, 1] (every 257th bit pattern), the floor and its tie, tails', () => {
+    const n = Math.floor(0x3f800000 / 257) + 3;
+    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
+    for (let i = 0; i < n - 2; i++) u[i] = i * 257;
+    p[n - 2] = 1;
+    p[n - 1] = 1e-12;
+    for (const t of [0, 1, 0.3]) {
+      for (const len of [n, 1, 2, 3, 5, 7]) {
+        const ps = p.subarray(n - len), y = new Float32Array(len).fill(t), dy = new Float32Array(len).fill(1 / 5000);
+        const got = new Float32Array(len), ref = new Float32Array(len);
+        wasmBinaryCrossEntropyBackwardF32(ps, y, dy, got);
+        tsBinaryCrossEntropyBackward(ps, y, dy, ref);
+        for (let i = 0; i < len; i++) if (!same(got[i]!, ref[i]!)) throw new Error(`p ${ps[i]}, y ${t}: WASM ${got[i]}, TS kernel ${ref[i]}`);
+      }
+    }
+  });
+
+  it('wasmBinaryCrossEntropy / wasmBinaryCrossEntropyBackward: float64 and tiny arrays get exactly the TS result', () => {
+    for (const n of [MIN_TRANSCENDENTAL - 1, MIN_CHEAP - 1, 5000]) {
       const p = probabilities(n, 30), y = probabilities(n, 31);
       const p64 = Float64Array.from(p), y64 = Float64Array.from(y), got64 = new Float64Array(n), ref64 = new Float64Array(n);
       wasmBinaryCrossEntropy(p64, y64, got64);
@@ -576,6 +612,13 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: binaryCrossEntropy', 
       const got = new Float32Array(n), ref = new Float32Array(n);
       wasmBinaryCrossEntropy(p, y, got);
       tsBinaryCrossEntropy(p, y, ref);
+      expect(Array.from(got)).toEqual(Array.from(ref));
+      const dy = values(n, 32, 1, 0);
+      wasmBinaryCrossEntropyBackward(p64, y64, Float64Array.from(dy), got64);
+      tsBinaryCrossEntropyBackward(p64, y64, Float64Array.from(dy), ref64);
+      expect(Array.from(got64)).toEqual(Array.from(ref64));
+      wasmBinaryCrossEntropyBackward(p, y, dy, got);
+      tsBinaryCrossEntropyBackward(p, y, dy, ref);
       expect(Array.from(got)).toEqual(Array.from(ref));
     }
   });
@@ -590,7 +633,7 @@ describe('kernels/wasm elementwise_module.ts', () => {
       Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
     } }).WebAssembly;
     const names = wa.Module.exports(new wa.Module(Buffer.from(ELEMENTWISE_WASM_BASE64, 'base64'))).map((e) => e.name).sort();
-    expect(names).toEqual(['activationBackward', 'binary', 'binaryCrossEntropy', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
+    expect(names).toEqual(['activationBackward', 'binary', 'binaryCrossEntropy', 'binaryCrossEntropyBackward', 'bufA', 'bufB', 'bufC', 'chunk', 'memory', 'reduceAll', 'reduceLeading', 'reduceRows', 'softmaxRows', 'unary']);
   });
 
   it('matches packages/core/wasm/elementwise.ts recompiled with the same asc flags', async () => {
