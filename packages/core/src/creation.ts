@@ -1,5 +1,5 @@
 /** Creating tensors: from values, filled, ranges, identity, and (seeded) random draws. */
-import { Tensor, type NestedArray } from './tensor';
+import { Tensor, markPristine, type NestedArray } from './tensor';
 import { allocate, isDType, type DType, type FloatArray } from './dtype';
 import { checkShape, formatShape, sizeOf, type Shape } from './shape';
 import { Generator, defaultGenerator } from './random';
@@ -23,8 +23,10 @@ function resolveDtype(dtype: DType | undefined, where: string, fallback: DType =
   return dtype;
 }
 
+/** Wraps storage that the creation function has just allocated (and nobody else holds): pristine until `.data` is read. */
 function finish(data: FloatArray, shape: Shape, dtype: DType, opts: CreateOptions | undefined): Tensor {
   const t = new Tensor(data, shape, dtype);
+  markPristine(t);
   if (opts?.requiresGrad) t.requiresGrad = true;
   return t;
 }

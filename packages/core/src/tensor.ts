@@ -17,9 +17,25 @@ import * as M from './ops/matmul';
 export type NestedArray = number | NestedArray[];
 export type TensorLike = Tensor | number;
 
+/**
+ * Internal to @tapegrad/core (not in the package index): t's storage when it is known unchanged since
+ * t was created — a creation function marked it pristine and nobody has read `.data` since — else
+ * null. Reading it this way does not count as an access. Kernels may then keep a copy of it (the
+ * WebAssembly GEMM keeps such operands resident instead of copying them in on every call).
+ */
+export let pristineStorage: (t: Tensor) => FloatArray | null;
+/** Internal: t's storage for reading, without counting as a `.data` access (so a pristine t stays pristine). */
+export let storageOf: (t: Tensor) => FloatArray;
+/** Internal: marks t's storage pristine. Only for storage that nothing but t can reach (a creation function's fresh copy). */
+export let markPristine: (t: Tensor) => void;
+
 export class Tensor {
-  /** The storage: contiguous and row-major. Reading it is free; writing it bypasses autograd. */
-  readonly data: FloatArray;
+  readonly #data: FloatArray;
+  /**
+   * Whether the storage is unchanged since creation: set by markPristine, cleared for good by the first
+   * `.data` read (after which anyone may hold the array and write it).
+   */
+  #pristine = false;
   readonly shape: Shape;
   readonly dtype: DType;
   /** Whether gradients flow to this tensor. Set it on leaves (parameters, inputs); ops propagate it. */
@@ -36,14 +52,26 @@ export class Tensor {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }
     if (dtype !== dtypeOf(data)) throw new Error(`Tensor: dtype ${dtype} does not match storage ${data.constructor.name}`);
-    this.data = data;
+    this.#data = data;
     this.shape = shape;
     this.dtype = dtype;
   }
 
+  static {
+    pristineStorage = (t) => (t.#pristine ? t.#data : null);
+    storageOf = (t) => t.#data;
+    markPristine = (t) => { t.#pristine = true; };
+  }
+
+  /** The storage: contiguous and row-major. Reading it is free; writing it bypasses autograd. */
+  get data(): FloatArray {
+    this.#pristine = false;
+    return this.#data;
+  }
+
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.#data.length;
   }
 
   /** Number of dimensions. */
@@ -58,15 +86,16 @@ export class Tensor {
 
   /** The single value of a one-element tensor as a JS number. */
   item(): number {
-    if (this.data.length !== 1) {
-      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${this.data.length} elements; item() needs exactly one`);
+    const data = this.#data;
+    if (data.length !== 1) {
+      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${data.length} elements; item() needs exactly one`);
     }
-    return this.data[0]!;
+    return data[0]!;
   }
 
   /** The values as (nested) JS arrays; a number for a 0-d tensor. */
   toArray(): NestedArray {
-    const { data, shape } = this;
+    const data = this.#data, shape = this.shape;
     if (shape.length === 0) return data[0]!;
     let pos = 0;
     const build = (d: number): NestedArray[] => {
@@ -87,12 +116,13 @@ export class Tensor {
 
   /** A tensor sharing this storage but cut from the tape: no gradient flows through it. */
   detach(): Tensor {
+    // Through `.data`: the storage gets a second owner, who may write it, so it is no longer pristine.
     return new Tensor(this.data, this.shape, this.dtype);
   }
 
   /** A copy of the values (cut from the tape). */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape, this.dtype);
+    return new Tensor(this.#data.slice(), this.shape, this.dtype);
   }
 
   /** Sets requiresGrad on a leaf and returns this (for chaining, like PyTorch's requires_grad_()). */

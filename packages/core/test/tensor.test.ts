@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tensor, scalarLike, type NestedArray } from '../src/tensor';
+import { Tensor, markPristine, pristineStorage, scalarLike, storageOf, type NestedArray } from '../src/tensor';
 import { tensor, zeros } from '../src/creation';
 import { exp, mul, add, square } from '../src/ops/elementwise';
 import { sum } from '../src/ops/reduce';
@@ -23,6 +23,36 @@ describe('constructor', () => {
   it('throws when the dtype does not match the storage', () => {
     expect(() => new Tensor(new Float32Array(2), [2], 'float64')).toThrow('Tensor: dtype float64 does not match storage Float32Array');
     expect(() => new Tensor(new Float64Array(2), [2], 'float32')).toThrow(/dtype float32 does not match storage Float64Array/);
+  });
+});
+
+describe('pristine storage (what kernels may keep a copy of)', () => {
+  it('creation functions make pristine tensors; the first .data read ends it for good', () => {
+    const t = tensor([1, 2, 3]);
+    expect(pristineStorage(t)).toBe(storageOf(t));
+    expect(pristineStorage(zeros([2, 2]))).not.toBeNull();
+    // Internal reads (storageOf, size, item, toArray, clone) leave it pristine.
+    expect(t.size).toBe(3);
+    expect(t.toArray()).toEqual([1, 2, 3]);
+    expect(t.clone().toArray()).toEqual([1, 2, 3]);
+    expect(pristineStorage(t)).not.toBeNull();
+    const d = t.data; // the caller may now write d at any time
+    expect(pristineStorage(t)).toBeNull();
+    d[0] = 5;
+    expect(pristineStorage(t)).toBeNull();
+    expect(t.toArray()).toEqual([5, 2, 3]);
+  });
+
+  it('a constructed tensor (the caller holds its array) and a detached view are never pristine', () => {
+    const arr = new Float32Array([1, 2]);
+    expect(pristineStorage(new Tensor(arr, [2]))).toBeNull();
+    const t = tensor([1, 2]);
+    const view = t.detach(); // a second owner of the same storage
+    expect(pristineStorage(t)).toBeNull();
+    expect(pristineStorage(view)).toBeNull();
+    const u = tensor([3]);
+    markPristine(u);
+    expect(pristineStorage(u)).not.toBeNull();
   });
 });
 

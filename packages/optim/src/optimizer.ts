@@ -145,7 +145,7 @@ export class Optimizer<O extends object> {
     }
     const made = this.#makeGroup(group, this.#baseOptions, this.#groups.length, seen);
     this.#groups = produce(this.#groups, (draft) => {
-      (draft as ParamGroup<O>[]).push(made);
+      (draft as unknown as ParamGroup<O>[]).push(made);
     });
   }
 

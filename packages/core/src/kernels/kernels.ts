@@ -50,9 +50,13 @@ export interface Kernels extends OptimizerKernels {
   copyStrided(src: FloatArray, srcOffset: number, srcStrides: readonly number[], dst: FloatArray, dstOffset: number, dstStrides: readonly number[], shape: Shape): void;
   /**
    * Batched out = op(A) @ op(B) (contiguous batch × m × n, overwritten). See kernels/ts/matmul.ts for the operand layout.
+   * aStable / bStable: the caller guarantees that array's contents never change while it is reachable
+   * (a pristine tensor's storage), so an implementation may keep a copy of it keyed by the array
+   * (the WebAssembly GEMM does; the TS kernel ignores them).
    */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
-    aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset?: number, bOffset?: number): void;
+    aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset?: number, bOffset?: number,
+    aStable?: boolean, bStable?: boolean): void;
   /**
    * Fused activation backward from the output y and the incoming gradient dy (same length; out may be
    * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²). Each intermediate is rounded to the

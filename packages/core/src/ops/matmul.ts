@@ -5,7 +5,7 @@
  */
 import { defineOp, type Op } from './define_op';
 import { sumToShape } from './broadcast';
-import { Tensor } from '../tensor';
+import { Tensor, pristineStorage, storageOf } from '../tensor';
 import { kernels } from '../kernels/registry';
 import { allocate } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, type Shape } from '../shape';
@@ -55,7 +55,10 @@ export const matmulT: Op<[Tensor, Tensor, boolean, boolean]> = defineOp({
     const [pa, sa] = prep(a, batchA);
     const [pb, sb] = prep(b, batchB);
     const out = allocate(a.dtype, batch * m * n);
-    kernels.matmul(pa.data, pb.data, out, batch, m, k, n, sa, sb, transA, transB);
+    // Read without counting as a `.data` access, so pristine operands stay pristine and the kernel may
+    // keep them resident (an input batch reused every step, or A in both A·W and backward's Aᵀ·dY).
+    const stableA = pristineStorage(pa) !== null, stableB = pristineStorage(pb) !== null;
+    kernels.matmul(storageOf(pa), storageOf(pb), out, batch, m, k, n, sa, sb, transA, transB, 0, 0, stableA, stableB);
     return new Tensor(out, [...batchShape, m, n], a.dtype);
   },
   // C = op(A)·op(B): dop(A) = dC·op(B)ᵀ and dop(B) = op(A)ᵀ·dC, rewritten per transpose case so

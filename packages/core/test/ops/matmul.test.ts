@@ -27,6 +27,23 @@ const operandShapes = fc.tuple(dim, dim, dim, fc.integer({ min: 0, max: 6 }), ar
 const operands = operandShapes.chain(([sa, sb]) => fc.tuple(arb.tensor({ shape: sa! }), arb.tensor({ shape: sb! })));
 
 describe('matmul', () => {
+  it('sees writes to an operand made after a product (pristine operands may be kept by the kernel)', () => {
+    const n = 40; // large enough for the WebAssembly GEMM (≥ 1024 multiply-adds)
+    const vals = (seed: number) => Array.from({ length: n * n }, (_, i) => Math.sin(seed * 31 + i));
+    const a = tensor(vals(1), { shape: [n, n] }), b = tensor(vals(2), { shape: [n, n] });
+    const before = matmul(a, b).toArray() as number[][];
+    matmul(b, a); // a as the second operand too
+    const d = a.data; // ends a's pristine state; writes through d must be seen from now on
+    d[0] = 100;
+    const after = matmul(a, b).toArray() as number[][];
+    const bd = b.toArray() as number[][];
+    for (let j = 0; j < n; j++) expect(after[0]![j]).toBeCloseTo(before[0]![j]! + (100 - Math.fround(Math.sin(31))) * bd[0]![j]!, 3);
+    d[1] = -50; // written later through the same array
+    const later = matmul(a, b).toArray() as number[][];
+    for (let j = 0; j < n; j++) expect(later[0]![j]).toBeCloseTo(after[0]![j]! + (-50 - Math.fround(Math.sin(32))) * bd[1]![j]!, 3);
+  });
+
+
   it('2-D values match a naive reference', () => {
     fc.assert(fc.property(dim, dim, dim, (m, k, n) => {
       const a = Array.from({ length: m }, (_, i) => Array.from({ length: k }, (_, j) => Math.sin(i * 7 + j)));

@@ -11,8 +11,11 @@
  *
  * Tensors stay in ordinary garbage-collected typed arrays. Each call copies the operands into the
  * module's linear memory, runs the product there and copies C out (KERNELS.md: ≤ 2 % of the GEMM
- * time from n = 256). Memory layout (bytes): [module data | control block | one scratch block per
- * thread | C (batch·m·n) | A | B]. The memory is shared when the runtime allows it (then products of
+ * time from n = 256). Operands the caller marks stable (the storage of pristine tensors: see
+ * `pristineStorage` in tensor.ts — never written since creation) are copied once and stay resident
+ * in a ring region, found again by array identity: the input batch of full-batch training, or the
+ * same A used forward (A·W) and backward (Aᵀ·dY). Memory layout (bytes): [module data | control block |
+ * one scratch block per pool thread | resident operands | C (batch·m·n) | A | B]. The memory is shared when the runtime allows it (then products of
  * at least PARALLEL_MIN multiply-adds are split over setNumThreads() threads), grows to the largest
  * call seen and is kept for reuse (it never shrinks); the views over it are cached and re-created
  * after a grow, so a call allocates nothing else.
@@ -248,12 +251,13 @@ const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  * float32 and float64 run in WebAssembly SIMD; mixed operands and tiny products run in the TS kernel.
  */
 export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): void {
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
+  aStable = false, bStable = false): void {
   if (m * n * k >= TINY) {
     if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset)) return;
+      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable)) return;
     } else if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
-      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset)) return;
+      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable)) return;
     }
   }
   tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
@@ -263,22 +267,84 @@ export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch:
  * The WebAssembly path of wasmMatmul for float32 at any size (no tiny-product or dtype dispatch;
  * exported for tests and benchmarks). Products of at least PARALLEL_MIN multiply-adds run on every
  * thread (setNumThreads). Returns false, having written nothing, when WebAssembly SIMD is
- * unavailable or memory cannot grow enough; the caller then uses another kernel.
+ * unavailable or memory cannot grow enough; the caller then uses another kernel. aStable / bStable:
+ * the caller guarantees that array's contents never change while it is reachable, so its copy in
+ * wasm memory may be kept and reused by later products (see the header).
  */
 export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
+  aStable = false, bStable = false): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable);
 }
 
 /** wasmMatmulF32 for float64 operands (the module's gemm64). */
 export function wasmMatmulF64(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
+  aStable = false, bStable = false): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable);
 }
+
+// ── resident operands ─────────────────────────────────────────────────────
+
+/**
+ * A stable operand's copy in the resident region (bytes from the memory's start). It does not refer to
+ * its source array, so the WeakMap below keeps no array alive.
+ */
+interface Resident { at: number; bytes: number; valid: boolean }
+/** Copies by source array; an entry is valid until the ring reuses its bytes or the region moves. */
+let residents = new WeakMap<FloatArray, Resident>();
+/** The valid entries, in no particular order (few: the ring holds at least 4 of the largest). */
+let residentList: Resident[] = [];
+/** Where the region starts (after the pool's scratch blocks); -1 before the first use. */
+let regionAt = -1;
+/** The region's size: 4× the largest operand kept so far, at most RESIDENT_REGION_MAX. */
+let regionBytes = 0;
+/** The ring's next free byte, relative to regionAt. */
+let regionNext = 0;
+/** Operands larger than this are copied per call as usual. */
+const RESIDENT_OPERAND_MAX = 64 << 20;
+const RESIDENT_REGION_MAX = 256 << 20;
+
+/** Drops every resident copy (the region moved: the pool's thread count changed). */
+function resetResidents(at: number): void {
+  residents = new WeakMap();
+  residentList = [];
+  regionAt = at;
+  regionNext = 0;
+}
+
+/**
+ * src's resident copy, reserving one if there is none (listed in `fresh`: it is copied in once memory
+ * is large enough). null when src is too large to keep, or when reserving would evict `keep` (the
+ * other operand of the same product).
+ */
+function residentFor(src: FloatArray, es: number, keep: Resident | null): Resident | null {
+  const hit = residents.get(src);
+  if (hit !== undefined && hit.valid) return hit;
+  const bytes = align64(src.length * es);
+  if (bytes > RESIDENT_OPERAND_MAX) return null;
+  // Growing the region moves only C, A and B (placed after it per call), never the copies in it.
+  if (regionBytes < 4 * bytes) regionBytes = Math.min(RESIDENT_REGION_MAX, 4 * bytes);
+  if (regionNext + bytes > regionBytes) regionNext = 0;
+  const lo = regionAt + regionNext, hi = lo + bytes;
+  const overlapping = residentList.filter((e) => e.at < hi && e.at + e.bytes > lo);
+  if (keep !== null && overlapping.includes(keep)) return null;
+  for (const e of overlapping) e.valid = false;
+  residentList = residentList.filter((e) => e.valid);
+  const entry: Resident = { at: lo, bytes, valid: true };
+  residents.set(src, entry);
+  residentList.push(entry);
+  regionNext += bytes;
+  fresh.push(entry, src);
+  return entry;
+}
+/** Entries reserved by the current call that still need their copy, each followed by its source array. */
+const fresh: (Resident | FloatArray)[] = [];
 
 /** The WebAssembly product for operands and output of one element type (float32 or float64). */
 function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number): boolean {
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number,
+  aStable: boolean, bStable: boolean): boolean {
   if (batch <= 0 || m <= 0 || n <= 0) return true;
   const r = instance();
   if (!r) return false;
@@ -294,16 +360,31 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const cLen = batch * mn;
   const aLo = aOffset, aHi = aOffset + (aBatchStride === 0 ? 0 : (batch - 1) * aBatchStride) + m * k;
   const bLo = bOffset, bHi = bOffset + (bBatchStride === 0 ? 0 : (batch - 1) * bBatchStride) + k * n;
-  // Byte addresses: C after the scratch blocks, then A's and B's copies (whole array or the used slice), each 64-aligned.
-  const cByte = scratchAt(r, threads);
+  // Stable operands used whole live in the resident region, after every pool thread's scratch block.
+  const start = scratchAt(r, effectiveThreads());
+  if (regionAt !== start) resetResidents(start);
+  fresh.length = 0;
+  const aRes = aStable && copiesWhole(a, aLo, aHi) ? residentFor(a, es, null) : null;
+  const bRes = bStable && copiesWhole(b, bLo, bHi) ? residentFor(b, es, aRes) : null;
+  // Byte addresses: C after the region, then A's and B's copies (whole array or the used slice), each 64-aligned.
+  const cByte = regionAt + regionBytes;
   const aByte = cByte + align64(cLen * es);
-  const bByte = aByte + align64(copyLength(a, aLo, aHi) * es);
-  const end = bByte + align64(copyLength(b, bLo, bHi) * es);
-  if (!ensureMemory(r, end)) return false;
+  const bByte = aByte + (aRes ? 0 : align64(copyLength(a, aLo, aHi) * es));
+  const end = bByte + (bRes ? 0 : align64(copyLength(b, bLo, bHi) * es));
+  if (!ensureMemory(r, end)) {
+    for (let i = 0; i < fresh.length; i += 2) (fresh[i] as Resident).valid = false; // reserved but never filled
+    fresh.length = 0;
+    return false;
+  }
+  for (let i = 0; i < fresh.length; i += 2) {
+    const src = fresh[i + 1] as FloatArray;
+    heapFor(src).set(src, (fresh[i] as Resident).at / es);
+  }
+  fresh.length = 0;
   // Element indices in the heap view of this element type.
   const cAt = cByte / es;
-  const a0 = copyIn(a, aLo, aHi, aByte / es) + aOffset;
-  const b0 = copyIn(b, bLo, bHi, bByte / es) + bOffset;
+  const a0 = (aRes ? aRes.at / es : copyIn(a, aLo, aHi, aByte / es)) + aOffset;
+  const b0 = (bRes ? bRes.at / es : copyIn(b, bLo, bHi, bByte / es)) + bOffset;
   // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
   const ars = transA ? 1 : k, acs = transA ? m : 1;
   const brs = transB ? 1 : n, bcs = transB ? k : 1;

@@ -132,6 +132,52 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
     }
   });
 
+  it('keeps stable operands resident: a later product reuses the copy (and an unstable one is copied again)', () => {
+    const [m, k, n] = [60, 70, 50];
+    const a = new Float32Array(m * k), b = new Float32Array(k * n);
+    fillRandom(a, 51);
+    fillRandom(b, 52);
+    const first = new Float32Array(m * n), again = new Float32Array(m * n), fresh = new Float32Array(m * n);
+    wasmMatmulF32(a, b, first, 1, m, k, n, 0, 0, false, false, 0, 0, true, false);
+    // Breaking the contract (writing a stable array) shows where the next product reads A from: the kept copy.
+    const saved = a[0]!;
+    a[0] = 1000;
+    wasmMatmulF32(a, b, again, 1, m, k, n, 0, 0, false, false, 0, 0, true, false);
+    expect(Array.from(again)).toEqual(Array.from(first));
+    // Not marked stable: copied in again, so the write is seen.
+    wasmMatmulF32(a, b, fresh, 1, m, k, n, 0, 0, false, false, 0, 0, false, false);
+    expect(fresh[0]).not.toBe(first[0]);
+    a[0] = saved;
+    // Transposed use of the same kept A (Aᵀ·C with C = m×n): still correct.
+    const got = new Float32Array(k * n), wantT = new Float32Array(k * n);
+    tsMatmul(a, first, wantT, 1, k, m, n, 0, 0, true, false);
+    wasmMatmulF32(a, first, got, 1, k, m, n, 0, 0, true, false, 0, 0, true, false);
+    for (let i = 0; i < k * n; i++) expect(Math.abs(got[i]! - wantT[i]!)).toBeLessThan(1e-3);
+  });
+
+  it('resident operands stay correct while many are cycled through the ring, grow it, and share a product', () => {
+    const arrays = Array.from({ length: 12 }, (_, i) => {
+      const len = (20 + 7 * i) * 40;
+      const x = new Float32Array(len);
+      fillRandom(x, 100 + i);
+      return x;
+    });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < arrays.length; i++) {
+        const a = arrays[i]!, b = arrays[(i * 5 + round) % arrays.length]!;
+        const m = a.length / 40, n = b.length / 40;
+        // op(A) = A (m×40), op(B) = Bᵀ (40×n): every pair of arrays, both stable, sometimes the same array.
+        const got = new Float32Array(m * n), want = new Float32Array(m * n);
+        wasmMatmulF32(a, b, got, 1, m, 40, n, 0, 0, false, true, 0, 0, true, true);
+        tsMatmul(a, b, want, 1, m, 40, n, 0, 0, false, true);
+        for (let j = 0; j < m * n; j++) expect(Math.abs(got[j]! - want[j]!)).toBeLessThan(1e-4);
+      }
+      // A large stable operand grows the region (C, A and B move behind it; kept copies do not move).
+      checkAgainstTs({ ...baseCase, m: 400, k: 300, n: 30, transA: false, transB: false, seed: round },
+        (a, b, out, batch, m, k, n, sa, sb, ta, tb, oa, ob) => wasmMatmulF32(a, b, out, batch, m, k, n, sa, sb, ta, tb, oa, ob, true, true));
+    }
+  });
+
   it('copies only the used slice of a large operand, and stays correct across memory growth', () => {
     // A 20×30 A at offset 100 000 in a 100 602-element array: only the used slice is copied.
     check({ ...baseCase, m: 20, k: 30, n: 25, transA: false, transB: true, aOffset: 100_000 });
