@@ -437,11 +437,29 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: softmax', () => {
         tsSoftmax(x, rows, L, 1, ref, log);
         for (let i = 0; i < rows * L; i++) {
           const g = got[i]!, t = ref[i]!;
-          const ok = !Number.isFinite(t) || !Number.isFinite(g) || t === 0 ? same(g, t)
-            : log ? Math.abs(g - t) <= ulpAt(t) + 2 ** -48 * (Math.abs(x[i]!) + Math.abs(t) + 1) : ulps(g, t) <= 1;
+          // logSoftmax: a result of exactly 0 (x = lse in the TS kernel) is the cancellation case too (seeds 382
+          // and 511 gave −1.4e−14 there), so it gets the same absolute tolerance.
+          const ok = !Number.isFinite(t) || !Number.isFinite(g) ? same(g, t)
+            : log ? Math.abs(g - t) <= ulpAt(t) + 2 ** -48 * (Math.abs(x[i]!) + Math.abs(t) + 1)
+              : t === 0 ? same(g, t) : ulps(g, t) <= 1;
           if (!ok) throw new Error(`${log ? 'logSoftmax' : 'softmax'} at ${i} of ${rows}×${L}: WASM ${g}, TS kernel ${t}`);
         }
       }), { numRuns: 120 });
+  });
+
+  it('logSoftmax where the TS kernel gives exactly 0 (x = lse): within the cancellation tolerance', () => {
+    // Found by the property above (seeds 382 and 511): WASM gave −1.4e−14 where the TS kernel gave 0.
+    for (const seed of [382, 511]) {
+      const x = values(89 * 10, seed, 100, 0), got = new Float32Array(890), ref = new Float32Array(890);
+      wasmSoftmaxF32(x, 89, 10, 1, got, true);
+      tsSoftmax(x, 89, 10, 1, ref, true);
+      for (let i = 0; i < 890; i++) {
+        const g = got[i]!, t = ref[i]!;
+        if (!Number.isFinite(t) || !Number.isFinite(g)) expect(same(g, t)).toBe(true);
+        else expect(Math.abs(g - t)).toBeLessThanOrEqual(ulpAt(t) + 2 ** -48 * (Math.abs(x[i]!) + Math.abs(t) + 1));
+      }
+      expect(ref.some((v, i) => v === 0 && got[i] !== 0)).toBe(true); // the case this test is for
+    }
   });
 
   it('edge rows as the TS kernel: all −Infinity → NaN, a +Infinity, a NaN, one element', () => {
