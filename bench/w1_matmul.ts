@@ -3,7 +3,10 @@
  * A = uniform(1000+n, n², −1, 1), B = uniform(2000+n, n², −1, 1); the output is allocated by each call.
  * 2 warm-ups, then 5..200 repetitions within 1.5 s; metrics gflops = 2n³ / median_s / 1e9 and median_ms.
  *
- * It times the public `matmul` op on float32 tensors (the plain-TS kernel behind it).
+ * It times the public `matmul` op on float32 tensors (whichever backend is active: TAPEGRAD_BACKEND, default WASM).
+ * A and B come from `tensor()` and are never read through `.data`, so on the WASM backend they stay resident
+ * in WebAssembly memory after the first call (docs/performance.md, "Resident operands"): what a user's
+ * repeated products of the same tensors get. Only C is copied per call.
  *
  * Run: npx esbuild bench/w1_matmul.ts --bundle --platform=node --format=esm --conditions=source --log-level=warning | node --input-type=module
  */
