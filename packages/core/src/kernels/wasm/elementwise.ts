@@ -137,6 +137,22 @@ function copyIn(m: Module, src: Float32Array, from: number, len: number, at: num
   m.heap.set(len === src.length ? src : src.subarray(from, from + len), at);
 }
 
+/**
+ * Streams same-length arrays through the module a chunk at a time: x (and y, z) into buffers A (B, C),
+ * then run(len) writes C, which is copied to out.
+ */
+function streamChunks(m: Module, out: Float32Array, run: (len: number) => void, x: Float32Array, y?: Float32Array, z?: Float32Array): void {
+  const n = x.length, ch = m.chunk;
+  for (let i = 0; i < n; i += ch) {
+    const len = Math.min(ch, n - i);
+    copyIn(m, x, i, len, m.a);
+    if (y !== undefined) copyIn(m, y, i, len, m.b);
+    if (z !== undefined) copyIn(m, z, i, len, m.c);
+    run(len);
+    out.set(cView(m, len), i);
+  }
+}
+
 const isF32 = (x: FloatArray): x is Float32Array => x instanceof Float32Array;
 
 // ── unary ─────────────────────────────────────────────────────────────────
@@ -166,13 +182,7 @@ export function wasmUnaryF32(op: UnaryKernelOp, x: Float32Array, out: Float32Arr
   if (code === CLAMP && !(clampBoundOk(p0) && clampBoundOk(p1))) return false;
   const m = load();
   if (!m) return false;
-  const n = x.length, ch = m.chunk;
-  for (let i = 0; i < n; i += ch) {
-    const len = Math.min(ch, n - i);
-    copyIn(m, x, i, len, m.a);
-    m.w.unary(code, len, p0, p1);
-    out.set(cView(m, len), i);
-  }
+  streamChunks(m, out, (len) => m.w.unary(code, len, p0, p1), x);
   return true;
 }
 
@@ -271,14 +281,8 @@ export function wasmActivationBackward(op: ActivationBackwardKernelOp, y: FloatA
 export function wasmActivationBackwardF32(op: ActivationBackwardKernelOp, y: Float32Array, dy: Float32Array, out: Float32Array): boolean {
   const m = load();
   if (!m) return false;
-  const n = y.length, ch = m.chunk, code = GRAD[op];
-  for (let i = 0; i < n; i += ch) {
-    const len = Math.min(ch, n - i);
-    copyIn(m, y, i, len, m.a);
-    copyIn(m, dy, i, len, m.b);
-    m.w.activationBackward(code, len);
-    out.set(cView(m, len), i);
-  }
+  const code = GRAD[op];
+  streamChunks(m, out, (len) => m.w.activationBackward(code, len), y, dy);
   return true;
 }
 
@@ -297,14 +301,7 @@ export function wasmBinaryCrossEntropy(p: FloatArray, y: FloatArray, out: FloatA
 export function wasmBinaryCrossEntropyF32(p: Float32Array, y: Float32Array, out: Float32Array): boolean {
   const m = load();
   if (!m) return false;
-  const n = p.length, ch = m.chunk;
-  for (let i = 0; i < n; i += ch) {
-    const len = Math.min(ch, n - i);
-    copyIn(m, p, i, len, m.a);
-    copyIn(m, y, i, len, m.b);
-    m.w.binaryCrossEntropy(len);
-    out.set(cView(m, len), i);
-  }
+  streamChunks(m, out, (len) => m.w.binaryCrossEntropy(len), p, y);
   return true;
 }
 
@@ -322,15 +319,7 @@ export function wasmBinaryCrossEntropyBackward(p: FloatArray, y: FloatArray, dy:
 export function wasmBinaryCrossEntropyBackwardF32(p: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array): boolean {
   const m = load();
   if (!m) return false;
-  const n = p.length, ch = m.chunk;
-  for (let i = 0; i < n; i += ch) {
-    const len = Math.min(ch, n - i);
-    copyIn(m, p, i, len, m.a);
-    copyIn(m, y, i, len, m.b);
-    copyIn(m, dy, i, len, m.c);
-    m.w.binaryCrossEntropyBackward(len);
-    out.set(cView(m, len), i);
-  }
+  streamChunks(m, out, (len) => m.w.binaryCrossEntropyBackward(len), p, y, dy);
   return true;
 }
 

@@ -82,31 +82,24 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
       check({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
       check({ ...baseCase, batch: 3, broadcastB: true, m: 17, k: 31, n: 29, transA, transB }, wasmMatmul);
     }
-    // Large float32 products really take the WASM path: bit-for-bit what wasmMatmulF32 writes.
-    {
-      const [m, k, n] = [40, 33, 50];
-      const a = new Float32Array(m * k), b = new Float32Array(k * n);
-      fillRandom(a, 21);
-      fillRandom(b, 22);
-      const viaDispatch = new Float32Array(m * n), viaWasm = new Float32Array(m * n), viaTs = new Float32Array(m * n);
-      wasmMatmul(a, b, viaDispatch, 1, m, k, n, 0, 0, false, true);
-      wasmMatmulF32(a, b, viaWasm, 1, m, k, n, 0, 0, false, true);
-      tsMatmul(a, b, viaTs, 1, m, k, n, 0, 0, false, true);
-      expect(Array.from(viaDispatch)).toEqual(Array.from(viaWasm));
-      expect(Array.from(viaDispatch)).not.toEqual(Array.from(viaTs)); // float32 vs float64 accumulation
+    // Large float32 and float64 products really take the WASM path: bit for bit what wasmMatmulF32 / F64 write
+    // (and, in float32, not what the TS kernel writes: float32 vs float64 accumulation).
+    const direct = [[Float32Array, wasmMatmulF32], [Float64Array, wasmMatmulF64]] as const;
+    for (const [dtype, wasmDirect] of direct) {
+      for (const [transA, transB] of TRANS) {
+        const [m, k, n] = [40, 33, 50];
+        const a = new dtype(m * k), b = new dtype(k * n);
+        fillRandom(a, 21);
+        fillRandom(b, 22);
+        const viaDispatch = new dtype(m * n), viaWasm = new dtype(m * n), viaTs = new dtype(m * n);
+        wasmMatmul(a, b, viaDispatch, 1, m, k, n, 0, 0, transA, transB);
+        (wasmDirect as (...args: unknown[]) => boolean)(a, b, viaWasm, 1, m, k, n, 0, 0, transA, transB);
+        tsMatmul(a, b, viaTs, 1, m, k, n, 0, 0, transA, transB);
+        expect(Array.from(viaDispatch)).toEqual(Array.from(viaWasm));
+        if (dtype === Float32Array) expect(Array.from(viaDispatch)).not.toEqual(Array.from(viaTs));
+      }
     }
-    // ... and large float64 products too (the float64 build of the kernel).
-    for (const [transA, transB] of TRANS) {
-      checkAgainstTs64({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
-      const [m, k, n] = [40, 33, 50];
-      const a = new Float64Array(m * k), b = new Float64Array(k * n);
-      fillRandom(a, 31);
-      fillRandom(b, 32);
-      const viaDispatch = new Float64Array(m * n), viaWasm = new Float64Array(m * n);
-      wasmMatmul(a, b, viaDispatch, 1, m, k, n, 0, 0, transA, transB);
-      wasmMatmulF64(a, b, viaWasm, 1, m, k, n, 0, 0, transA, transB);
-      expect(Array.from(viaDispatch)).toEqual(Array.from(viaWasm));
-    }
+    for (const [transA, transB] of TRANS) checkAgainstTs64({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
     // Tiny float32 and float64 products are delegated: bit-for-bit what the TS kernel writes.
     for (const [dtype, [m, k, n]] of [[Float64Array, [7, 9, 11]], [Float32Array, [7, 9, 11]]] as const) {
       for (const [transA, transB] of TRANS) {
