@@ -21,7 +21,8 @@
  *   k-major panels) → jr (NR columns) → ir (4 rows) → micro-kernel. One KC×NR B panel (8 KiB) stays
  *   in L1 while the 72×KC A block (72 KiB in float32) streams from L2.
  * - Packing reads op(A) / op(B) through (row stride, column stride), so transposed operands
- *   (Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) cost nothing extra and no transpose is materialised. Panels past the
+ *   (Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) cost nothing extra and no transpose is materialised. op(A) = Aᵀ with n ≤ 4
+ *   panels is not packed at all: its panels are already in A (see inPlaceA in gemmOf). Panels past the
  *   edge of the matrix are padded with zeros, so the micro-kernel always runs the full tile;
  *   edge tiles are written through a 128-byte scratch tile, only their valid part reaching C.
  * - float32 only: when C's last B panel has only 1–4 real columns (n mod 8 ∈ 1…4, e.g. n = 25 or 10), it
@@ -120,6 +121,13 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
   // on the narrow 16×2 tile instead of a full 4×8 tile that would be mostly padding; A blocks then get
   // zero panels up to whole 16-row tiles.
   const narrowTail = E == 4 && (n & (NR - 1)) != 0 && (n & (NR - 1)) <= NR / 2;
+  // op(A) = Aᵀ (ars = 1) and few B panels (n ≤ 4 panels, e.g. the weight gradient Xᵀ·dZ of a narrow layer):
+  // a k step of an A panel is already 4 adjacent elements of A, so the tiles read A where it is, acs apart,
+  // instead of packing it. Packing would be copied for only ≤ 4 panels' use: 10–13 % of a 400×5000×25
+  // product. Edge tiles then read up to 15 elements past their last row (the caller leaves 64 bytes of
+  // slack after every operand); those lanes only reach tile rows that are never stored.
+  const inPlaceA = ars == 1 && n <= 4 * NR;
+  const aStep = inPlaceA ? acs * E : E * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kcb) {
@@ -128,26 +136,30 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
       packB<T>(b + (<usize>pc * brs + <usize>jc * bcs) * E, brs, bcs, kc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA<T>(a + (<usize>ic * ars + <usize>pc * acs) * E, ars, acs, mc, kc, pa);
-        if (narrowTail) zeroPanels(pa, mc, kc);
+        const ab = a + (<usize>ic * ars + <usize>pc * acs) * E;
+        if (!inPlaceA) {
+          packA<T>(ab, ars, acs, mc, kc, pa);
+          if (narrowTail) zeroPanels(pa, mc, kc);
+        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = pb + <usize>jr * <usize>kc * E; // panel jr/NR starts at (jr/NR)·kc·NR elements
           const cj = c + (<usize>ic * ldc + <usize>(jc + jr)) * E;
           if (E == 4 && nr <= NR / 2) {
             for (let ir = 0; ir < mc; ir += NM) {
-              const ap = pa + ((<usize>ir * <usize>kc) << 2);
+              const ap = inPlaceA ? ab + (<usize>ir << 2) : pa + ((<usize>ir * <usize>kc) << 2);
               const mr = min(NM, mc - ir);
               for (let j = 0; j < nr; j += 2) {
-                microNarrow(ap, <usize>kc << 4, bp + (<usize>j << 2), kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first, tile);
+                microNarrow(ap, inPlaceA ? 16 : <usize>kc << 4, aStep, bp + (<usize>j << 2), kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first, tile);
               }
             }
             continue;
           }
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const ap = pa + <usize>ir * <usize>kc * E; // panel ir/MR starts at (ir/MR)·kc·MR elements
-            micro<T>(ap, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, tile);
+            // packed: panel ir/MR starts at (ir/MR)·kc·MR elements
+            const ap = inPlaceA ? ab + <usize>ir * E : pa + <usize>ir * <usize>kc * E;
+            micro<T>(ap, aStep, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, tile);
           }
         }
       }
@@ -156,8 +168,9 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
 }
 
 /**
- * The 4×NR register tile: acc = A panel (kc×4, k-major) · B panel (kc×NR, k-major); then C = acc
- * (first k-block) or C += acc; ldc is C's row stride in bytes. Only the first mr rows and nr columns of
+ * The 4×NR register tile: acc = A panel (kc×4, k-major; consecutive k steps `as` bytes apart: 4·E when
+ * packed, A's column stride when read in place) · B panel (kc×NR, k-major); then C = acc (first k-block)
+ * or C += acc; ldc is C's row stride in bytes. Only the first mr rows and nr columns of
  * the tile are inside C: those tiles go through the scratch tile `t`.
  *
  * Measured choices (V8 in Node 20, interleaved runs at n = 512, tensors in wasm memory):
@@ -166,7 +179,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
  *   hoist all the loads, spill accumulators to the stack and drop to ~32 GFLOP/s.
  * - A panels pre-broadcast to 4 lanes (plain v128.load instead of load32_splat) measured the same.
  */
-@inline function micro<T>(ap: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
+@inline function micro<T>(ap: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
   const E = <usize>sizeof<T>();
   const NR = <i32>(32 / E);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -189,7 +202,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
     const a3 = sizeof<T>() == 4 ? v128.load32_splat(ap, 12) : v128.load64_splat(ap, 24);
     c30 = vadd<T>(c30, vmul<T>(a3, b0));
     c31 = vadd<T>(c31, vmul<T>(a3, b1));
-    ap += E * 4;
+    ap += as;
     bp += 32;
   }
   if (mr == MR && nr == NR) {
@@ -224,13 +237,13 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
 }
 
 /**
- * The narrow float32 tile for C's last 1–2 columns: 16 rows (four A panels, `ps` bytes apart) × 2 columns
+ * The narrow float32 tile for C's last 1–2 columns: 16 rows (four A panels, `ps` bytes apart, k steps `as` bytes apart) × 2 columns
  * (lanes j, j + 1 of the B panel at `bp`), 8 accumulators as in `micro`. Each accumulator holds one
  * column of a 4-row panel, so A is read as vectors and B splatted. Every element is summed over k in
  * the same order, with the same separate multiply and add, as in `micro`: results are bit-identical
  * whichever tile computes them. The first mr rows and nr columns are written through the scratch tile t.
  */
-@inline function microNarrow(ap: usize, ps: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
+@inline function microNarrow(ap: usize, ps: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -251,7 +264,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
     const a3 = v128.load(ap + ps * 3);
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-    ap += 16;
+    ap += as;
     bp += 32;
   }
   // t holds column 0 of rows 0–15, then column 1 of rows 0–15.

@@ -47,6 +47,8 @@ const MAX_PAGES = 65536;
  * threads: about 40 µs on one thread, where sharing starts to pay (measured: docs/performance.md).
  */
 const PARALLEL_MIN = 1 << 20;
+/** Bytes past the last operand that the kernel may read (gemm.ts: inPlaceA's edge tiles). */
+const READ_SLACK = 64;
 
 /**
  * The parts of the WebAssembly JS API used here, typed locally: the project compiles against lib
@@ -371,7 +373,8 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const aByte = cByte + align64(cLen * es);
   const bByte = aByte + (aRes ? 0 : align64(copyLength(a, aLo, aHi) * es));
   const end = bByte + (bRes ? 0 : align64(copyLength(b, bLo, bHi) * es));
-  if (!ensureMemory(r, end)) {
+  // The kernel's edge tiles may read up to 64 bytes past an operand (values that reach no stored element).
+  if (!ensureMemory(r, end + READ_SLACK)) {
     for (let i = 0; i < fresh.length; i += 2) (fresh[i] as Resident).valid = false; // reserved but never filled
     fresh.length = 0;
     return false;

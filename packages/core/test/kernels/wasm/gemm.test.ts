@@ -77,6 +77,39 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
     }
   });
 
+  it('Aᵀ·B with few columns reads A in place: bit-for-bit the packed path, and stray lanes past the edge rows reach nothing', () => {
+    // n ≤ 32 (float32) / 16 (float64) columns read Aᵀ's panels in place; n + 40 columns pack them. Same sums in
+    // the same order, so C's first n columns must agree bit for bit (m = 5, 37, 301: edge tiles of 1 to 15 rows).
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      const run = ctor === Float32Array ? wasmAnySize : wasm64AnySize;
+      for (const [m, k, n] of [[301, 600, 25], [37, 257, 10], [5, 70, 3], [16, 9, 1], [44, 40, ctor === Float32Array ? 32 : 16]] as const) {
+        const a = new ctor(k * m), wide = new ctor(k * (n + 40));
+        fillRandom(a, m + k);
+        fillRandom(wide, n + 3);
+        const b = new ctor(k * n);
+        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[p * n + j] = wide[p * (n + 40) + j]!;
+        const inPlace = new ctor(m * n), packed = new ctor(m * (n + 40));
+        (run as (...args: unknown[]) => void)(a, b, inPlace, 1, m, k, n, 0, 0, true, false, 0, 0);
+        (run as (...args: unknown[]) => void)(a, wide, packed, 1, m, k, n + 40, 0, 0, true, false, 0, 0);
+        const first = new ctor(m * n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) first[i * n + j] = packed[i * (n + 40) + j]!;
+        expect(Array.from(inPlace)).toEqual(Array.from(first));
+      }
+    }
+    // Row 0 of op(A) = Aᵀ (A's column 0) holds NaN and Infinity. An edge tile of rows 4–7 (m = 5) reads
+    // A[p][5…7] = A[p + 1][0…2], including them, into tile rows that are never stored: only C's row 0 is NaN.
+    const m = 5, k = 40, n = 7;
+    const a = new Float32Array(k * m), b = new Float32Array(k * n);
+    fillRandom(a, 11);
+    fillRandom(b, 12);
+    for (let p = 0; p < k; p++) a[p * m] = p % 2 === 0 ? Number.NaN : Number.POSITIVE_INFINITY;
+    const out = new Float32Array(m * n), ref = new Float32Array(m * n);
+    wasmAnySize(a, b, out, 1, m, k, n, 0, 0, true, false, 0, 0);
+    tsMatmul(a, b, ref, 1, m, k, n, 0, 0, true, false, 0, 0);
+    for (let j = 0; j < n; j++) expect(out[j]).toBeNaN();
+    for (let i = n; i < m * n; i++) expect(Math.abs(out[i]! - ref[i]!)).toBeLessThan(1e-5);
+  });
+
   it('wasmMatmul: WASM for large float32 and float64, exactly the TS kernel for mixed and tiny products', () => {
     for (const [transA, transB] of TRANS) {
       check({ ...baseCase, m: 40, k: 33, n: 50, transA, transB, aOffset: 2 }, wasmMatmul);
