@@ -357,6 +357,7 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   }
   const es = a instanceof Float64Array ? 8 : 4;
   const p = batch * m * n * k >= PARALLEL_MIN ? currentPool(r) : null;
+  p?.wake();
   const threads = p ? p.threads : 1;
   const mn = m * n;
   const cLen = batch * mn;

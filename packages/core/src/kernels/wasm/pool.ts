@@ -48,6 +48,8 @@ export const poolTuning = {
    * thread may not Atomics.wait). Spinning on a busy machine would take the core the worker needs.
    */
   callerSpinMs: 0.05,
+  /** Whether wake() wakes sleeping workers before a job's operands are copied in. */
+  wakeEarly: true,
 };
 
 /** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's exports gemm and gemm64 (packages/core/wasm/gemm.ts). */
@@ -97,13 +99,15 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
   for (;;) {
     let g = Atomics.load(I, 0);
     if (g === seen) {
-      const until = performance.now() + d.spinMs;
+      let until = performance.now() + d.spinMs;
       let spins = 0;
       while ((g = Atomics.load(I, 0)) === seen) {
         if ((++spins & 1023) === 0 && performance.now() > until) {
           Atomics.add(I, 4, 1);
           Atomics.wait(I, 0, seen);
           Atomics.sub(I, 4, 1);
+          // Woken without a new job (the caller's wake()): spin again, a job is on its way.
+          until = performance.now() + d.spinMs;
         }
       }
     }
@@ -238,6 +242,14 @@ export class GemmPool {
         this.workers.push(w);
       }
     }
+  }
+
+  /**
+   * Wakes sleeping workers ahead of a job (they spin for spinMs, then sleep again): called before the
+   * operands are copied in, so a worker's 50–100 µs wake-up overlaps the copies instead of delaying its task.
+   */
+  wake(): void {
+    if (poolTuning.wakeEarly && Atomics.load(this.I, SLEEPERS) > 0) Atomics.notify(this.I, GEN);
   }
 
   /** How many tasks the workers have run so far (tests check that they take part). */
