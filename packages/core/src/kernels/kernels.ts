@@ -100,39 +100,46 @@ export type KernelName = keyof Kernels;
  * Fused, in-place optimizer updates (one pass over a parameter, its gradient and its state
  * buffers; no allocation). The formulas are in @tapegrad/optim's rule files, which call these.
  * `g` is read-only; `p` and the state buffers are updated in place.
+ *
+ * Arithmetic follows p's dtype. Float64Array: float64. Float32Array: float32, as in PyTorch, TF.js
+ * and optax: every per-element +, −, ×, ÷, √ is rounded to float32, in the order written below
+ * (products and quotients as parenthesized, x·y·z = (x·y)·z, sums left to right), and the hyperparameters
+ * and the scalars derived from them (1 − β, lr/bc1, √bc2, 1 − dampening…) are computed in float64 and
+ * rounded to float32 once per call, as PyTorch rounds a Python float to the tensor's dtype. Every
+ * implementation gives these results bit for bit.
  */
 export interface OptimizerKernels {
   /**
-   * SGD with momentum (PyTorch): d = g + wd·p; buf = first ? d : μ·buf + (1−τ)·d; d = nesterov ? d + μ·buf : buf; p −= lr·d.
+   * SGD with momentum (PyTorch): d = g + wd·p; buf = first ? d : μ·buf + (1−τ)·d; p −= lr·(nesterov ? d + μ·buf : buf).
    * lecture = true: buf = μ·buf + lr·d (buf = lr·d on the first step); p −= buf (nesterov: p −= μ·buf + lr·d).
    * buf null: plain SGD, p −= lr·d.
    */
   sgdStep(p: FloatArray, g: FloatArray, buf: FloatArray | null, lr: number, momentum: number, dampening: number,
     nesterov: boolean, weightDecay: number, first: boolean, lecture: boolean): void;
-  /** Adagrad: d = g + wd·p; sum += d²; p −= clr·d/(√sum + eps), or clr·d/√(sum + eps) when epsInside. */
+  /** Adagrad: d = g + wd·p; sum = sum + d·d; p −= (clr·d)/(√sum + eps), or (clr·d)/√(sum + eps) when epsInside. */
   adagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, clr: number, weightDecay: number, eps: number, epsInside: boolean): void;
   /**
-   * RMSProp: d = g + wd·p; v = α·v + (1−α)·d²; centered: gAvg = α·gAvg + (1−α)·d, denom = √(v − gAvg²);
-   * denom = epsInside ? √(·+eps) : √(·) + eps; momentum: buf = μ·buf + d/denom, p −= lr·buf; else p −= lr·d/denom.
+   * RMSProp: d = g + wd·p; v = α·v + (1−α)·d·d; s = v, or centered: gAvg = α·gAvg + (1−α)·d, s = v − gAvg·gAvg;
+   * denom = epsInside ? √(s + eps) : √s + eps; momentum: buf = μ·buf + d/denom, p −= lr·buf; else p −= (lr·d)/denom.
    */
   rmspropStep(p: FloatArray, g: FloatArray, v: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, lr: number,
     alpha: number, eps: number, weightDecay: number, momentum: number, epsInside: boolean): void;
   /**
-   * Adam: d = g + wd·p; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²; amsgrad: vMax = max(vMax, v) used for v;
-   * p −= lr/bc1 · m / (√(v/bc2) + eps), with bc1 = 1−β1ᵗ, bc2 = 1−β2ᵗ passed in.
+   * Adam: d = g + wd·p; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d·d (m and v stored); amsgrad: vMax = max(vMax, v),
+   * used for v below; p −= ((lr/bc1)·m) / (√v/√bc2 + eps) (PyTorch's arrangement), with bc1 = 1−β1ᵗ, bc2 = 1−β2ᵗ passed in.
    */
   adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, lr: number, beta1: number,
     beta2: number, eps: number, weightDecay: number, bc1: number, bc2: number): void;
-  /** Adamax: d = g + wd·p; m = β1·m + (1−β1)·d; u = max(β2·u, |d| + eps); p −= (lr/bc1)·m/u. */
+  /** Adamax: d = g + wd·p; m = β1·m + (1−β1)·d; u = max(β2·u, |d| + eps); p −= ((lr/bc1)·m)/u. */
   adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, bc1: number): void;
   /**
-   * NAdam (PyTorch): d = g + wd·p; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²; denom = √(v/bc2) + eps;
-   * p −= cg·d/denom + cm·m/denom, with cg = lr·(1−μₜ)/(1−Πμ) and cm = lr·μₜ₊₁/(1−Πμ·μₜ₊₁) passed in.
+   * NAdam (PyTorch): d = g + wd·p; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d·d; denom = √(v/bc2) + eps;
+   * p −= (cg·d + cm·m)/denom, with cg = lr·(1−μₜ)/(1−Πμ) and cm = lr·μₜ₊₁/(1−Πμ·μₜ₊₁) passed in.
    */
   nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, cg: number, cm: number, beta1: number,
     beta2: number, eps: number, weightDecay: number, bc2: number): void;
-  /** Adadelta: d = g + wd·p; v = ρ·v + (1−ρ)·d²; δ = √(u + eps)/√(v + eps)·d; u = ρ·u + (1−ρ)·δ²; p −= lr·δ. */
+  /** Adadelta: d = g + wd·p; v = ρ·v + (1−ρ)·d·d; δ = (√(u + eps)/√(v + eps))·d; u = ρ·u + (1−ρ)·δ·δ; p −= lr·δ. */
   adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, u: FloatArray, lr: number, rho: number, eps: number, weightDecay: number): void;
   /** p ← p·factor (decoupled weight decay: factor = 1 − lr·wd). */
   scaleInPlace(p: FloatArray, factor: number): void;

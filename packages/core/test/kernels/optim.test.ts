@@ -1,7 +1,10 @@
 /**
- * The fused optimizer kernels against naive references written here from the formulas (array at a
- * time, in float64, then rounded to the dtype as storing does), over fast-check lengths, values,
- * options and 1–4 consecutive steps, in float64 and float32.
+ * The fused optimizer kernels against references written here, over fast-check lengths, values,
+ * options and 1–4 consecutive steps:
+ * - naive references from the formulas (array at a time, in float64, then rounded to the dtype as
+ *   storing does), within a tolerance, in float64 and float32;
+ * - for float32, bit for bit: scalar references in float32 arithmetic, each operation rounded with
+ *   Math.fround in the order documented in OptimizerKernels (kernels.ts), hyperparameters rounded once.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,7 +17,10 @@ type Buffers = Record<string, Vec | null>;
 type TypedBuffers = Record<string, FloatArray | null>;
 
 const DTYPES: readonly DType[] = ['float64', 'float32'];
-/** Relative tolerance (on 1 + |expected|): float32 allows a few rounding flips compounded over the steps. */
+/**
+ * Relative tolerance (on 1 + |expected|) against the float64 references: float32 allows for the kernel's
+ * float32 arithmetic (each operation rounded) compounded over the steps.
+ */
 const TOL: Record<DType, number> = { float64: 1e-10, float32: 2e-4 };
 
 const typed = (dtype: DType, v: Vec): FloatArray => (dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v));
@@ -75,10 +81,10 @@ const eps = fc.constantFrom(1e-10, 1e-8, 1e-6, 1e-3, 0.1);
 const lr = fc.oneof(fc.constantFrom(0, 1e-3, 0.1, 1), fc.double({ min: 0, max: 1, noNaN: true }));
 const weightDecay = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }));
 const vec = (n: number, arb: fc.Arbitrary<number> = value) => fc.array(arb, { minLength: n, maxLength: n });
-/** A length 0–12, then the initial parameter, 1–4 gradients, and `extra(n)` (buffers of that length). */
-function problem<T>(extra: (n: number) => fc.Arbitrary<T>) {
+/** A length 0–12, then the initial parameter, 1–4 gradients (of `values`), and `extra(n)` (buffers of that length). */
+function problem<T>(extra: (n: number) => fc.Arbitrary<T>, values: fc.Arbitrary<number> = value) {
   return fc.integer({ min: 0, max: 12 }).chain((n) =>
-    fc.record({ p: vec(n), grads: fc.array(vec(n), { minLength: 1, maxLength: 4 }), extra: extra(n) }));
+    fc.record({ p: vec(n, values), grads: fc.array(vec(n, values), { minLength: 1, maxLength: 4 }), extra: extra(n) }));
 }
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const RUNS = { numRuns: 120 };
@@ -239,10 +245,217 @@ describe('optimizer kernels vs naive references', () => {
     });
   }
 
-  it('float32 buffers are written in float32 (the stored moment is the rounded one)', () => {
-    // m = 0.1·(1/3): not a float32 number; the kernel stores its float32 rounding.
-    const p = new Float32Array([1]), g = new Float32Array([1 / 3]), m = new Float32Array(1), v = new Float32Array(1);
+  it('float32 parameters are updated in float32 arithmetic, not in float64 rounded once', () => {
+    // m0 = fround(1/97) = 0.010309278034, g = 1.5, β1 = 0.9 (fround: 0.89999997616), 1 − β1 → fround: 0.10000000149.
+    // float32: β1·m0 → 0.0092783495784, (1 − β1)·g → 0.15000000596, their sum → 0.15927836299.
+    // float64, rounded once: 0.9·m0 + 0.1·1.5 = 0.159278350… → 0.15927834809 (one float32 ulp lower).
+    const f = Math.fround;
+    const p = new Float32Array([1]), g = new Float32Array([1.5]), m = new Float32Array([1 / 97]), v = new Float32Array(1);
+    const m0 = m[0]!;
     K.adamStep(p, g, m, v, null, 0.1, 0.9, 0.999, 1e-8, 0, 0.1, 0.001);
-    expect(m[0]).toBe(Math.fround(0.1 * Math.fround(1 / 3)));
+    expect(m[0]).toBe(f(f(f(0.9) * m0) + f(f(1 - 0.9) * 1.5)));
+    expect(m[0]).toBe(0.15927836298942566);
+    expect(m[0]).not.toBe(f(0.9 * m0 + (1 - 0.9) * 1.5));
+    // float64 parameters: float64 arithmetic
+    const p64 = new Float64Array([1]), m64 = new Float64Array([m0]), v64 = new Float64Array(1);
+    K.adamStep(p64, new Float64Array([1.5]), m64, v64, null, 0.1, 0.9, 0.999, 1e-8, 0, 0.1, 0.001);
+    expect(m64[0]).toBe(0.9 * m0 + (1 - 0.9) * 1.5);
+  });
+});
+
+// ── float32: bit for bit a scalar reference in float32 arithmetic ─────────
+
+/** One element's values: p, g and each present state buffer, by the kernel's argument names. */
+type Elem = Record<string, number>;
+const f = Math.fround;
+
+function sameBits(got: ArrayLike<number>, want: Vec, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!, w = want[i]!;
+    if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) throw new Error(`${what}[${i}]: kernel ${g}, reference ${w}`);
+  }
+}
+
+/**
+ * Runs the steps through the kernel on Float32Arrays and, element by element, through `ref`, which
+ * takes one element's p, g and state ({p, g, m, v, …}; absent buffers absent) and returns the new p
+ * and state. Compares p and every buffer bit for bit after every step.
+ */
+function exactly(
+  p0: Vec, bufs0: Buffers, grads: Vec[],
+  kernelStep: (p: FloatArray, g: FloatArray, b: TypedBuffers, k: number) => void,
+  ref: (x: Elem, k: number) => Elem,
+): void {
+  const p = Float32Array.from(p0);
+  const tb: TypedBuffers = Object.fromEntries(Object.entries(bufs0).map(([k, v]) => [k, v === null ? null : Float32Array.from(v)]));
+  const keys = Object.keys(tb).filter((k) => tb[k] !== null);
+  let want: Elem[] = Array.from(p, (pi, i) => Object.fromEntries([['p', pi], ...keys.map((k) => [k, tb[k]![i]!])]));
+  grads.forEach((g0, k) => {
+    const g = Float32Array.from(g0);
+    kernelStep(p, g, tb, k);
+    want = want.map((x, i) => ref({ ...x, g: g[i]! }, k));
+    sameBits(p, want.map((x) => x.p!), `step ${k + 1}: p`);
+    for (const key of keys) sameBits(tb[key]!, want.map((x) => x[key]!), `step ${k + 1}: ${key}`);
+  });
+}
+
+/**
+ * Values spread evenly over [lo, hi]. fc.double favours tiny and extreme values, whose sums and products
+ * seldom depend on where the rounding happens; the bit-for-bit tests mix in these ordinary ones.
+ */
+const even = (lo: number, hi: number) => fc.integer({ min: 0, max: 2 ** 30 }).map((i) => lo + ((hi - lo) * i) / 2 ** 30);
+const mixed = (arb: fc.Arbitrary<number>, lo: number, hi: number) => fc.oneof(arb, even(lo, hi));
+
+describe('float32 optimizer kernels: bit for bit a scalar reference in float32 arithmetic', () => {
+  // The arbitraries of the tests above (same names, shadowed here), with ordinary values mixed in.
+  const value32 = mixed(value, -10, 10), positive = mixed(fc.double({ min: 0, max: 100, noNaN: true }), 0, 100);
+  const vec = (n: number, arb: fc.Arbitrary<number> = value32) => fc.array(arb, { minLength: n, maxLength: n });
+  const problem32 = <T>(extra: (n: number) => fc.Arbitrary<T>) => problem(extra, value32);
+  const lr = mixed(fc.oneof(fc.constantFrom(0, 1e-3, 0.1, 1), fc.double({ min: 0, max: 1, noNaN: true })), 0, 1);
+  const decay = mixed(fc.oneof(fc.constantFrom(0, 0.9, 0.99, 0.999), fc.double({ min: 0, max: 0.999, noNaN: true })), 0, 0.999);
+  const weightDecay = mixed(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })), 0, 1);
+  const RUNS = { numRuns: 200 };
+  it('sgdStep: plain, momentum, dampening, nesterov, lecture form, first step', () => {
+    const opts = fc.record({ lr, momentum: decay, dampening: fc.double({ min: 0, max: 1, noNaN: true }), nesterov: fc.boolean(),
+      weightDecay, first: fc.boolean(), lecture: fc.boolean() });
+    fc.assert(fc.property(problem32((n) => fc.tuple(maybe(vec(n)), opts)), ({ p, grads, extra: [buf, o] }) => {
+      const lr1 = f(o.lr), mu = f(o.momentum), keep = f(1 - o.dampening), wd = f(o.weightDecay);
+      exactly(p, { buf }, grads,
+        (pp, g, b, k) => K.sgdStep(pp, g, b.buf!, o.lr, o.momentum, o.dampening, o.nesterov, o.weightDecay, o.first && k === 0, o.lecture),
+        (x, k): Elem => {
+          const d = f(x.g! + f(wd * x.p!));
+          if (x.buf === undefined) return { p: f(x.p! - f(lr1 * d)) };
+          const first = o.first && k === 0;
+          if (o.lecture) {
+            const nb = first ? f(lr1 * d) : f(f(mu * x.buf) + f(lr1 * d));
+            return { buf: nb, p: f(x.p! - (o.nesterov ? f(f(mu * nb) + f(lr1 * d)) : nb)) };
+          }
+          const nb = first ? d : f(f(mu * x.buf) + f(keep * d));
+          return { buf: nb, p: f(x.p! - f(lr1 * (o.nesterov ? f(d + f(mu * nb)) : nb))) };
+        });
+    }), RUNS);
+  });
+
+  it('adagradStep: ε outside or inside the root, weight decay', () => {
+    const opts = fc.record({ clr: lr, weightDecay, eps, epsInside: fc.boolean() });
+    fc.assert(fc.property(problem32((n) => fc.tuple(vec(n, positive), opts)), ({ p, grads, extra: [sum, o] }) => {
+      const clr = f(o.clr), wd = f(o.weightDecay), e = f(o.eps);
+      exactly(p, { sum }, grads,
+        (pp, g, b) => K.adagradStep(pp, g, b.sum!, o.clr, o.weightDecay, o.eps, o.epsInside),
+        (x) => {
+          const d = f(x.g! + f(wd * x.p!));
+          const s = f(x.sum! + f(d * d));
+          const denom = o.epsInside ? f(Math.sqrt(f(s + e))) : f(f(Math.sqrt(s)) + e);
+          return { sum: s, p: f(x.p! - f(f(clr * d) / denom)) };
+        });
+    }), RUNS);
+  });
+
+  it('rmspropStep: plain, centered, momentum, ε inside', () => {
+    const opts = fc.record({ lr, alpha: decay, eps, weightDecay, momentum: decay, epsInside: fc.boolean() });
+    const state = (n: number) => fc.record({ v: vec(n, positive), gAvg: maybe(vec(n)), buf: maybe(vec(n)) });
+    fc.assert(fc.property(problem32((n) => fc.tuple(state(n), opts)), ({ p, grads, extra: [st, o] }) => {
+      const lr1 = f(o.lr), al = f(o.alpha), a1 = f(1 - o.alpha), e = f(o.eps), wd = f(o.weightDecay), mu = f(o.momentum);
+      exactly(p, st, grads,
+        (pp, g, b) => K.rmspropStep(pp, g, b.v!, b.gAvg!, b.buf!, o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, o.epsInside),
+        (x) => {
+          const out: Elem = {};
+          const d = f(x.g! + f(wd * x.p!));
+          out.v = f(f(al * x.v!) + f(f(a1 * d) * d));
+          let s = out.v;
+          if (x.gAvg !== undefined) {
+            out.gAvg = f(f(al * x.gAvg) + f(a1 * d));
+            s = f(out.v - f(out.gAvg * out.gAvg));
+          }
+          const denom = o.epsInside ? f(Math.sqrt(f(s + e))) : f(f(Math.sqrt(s)) + e);
+          if (x.buf !== undefined) {
+            out.buf = f(f(mu * x.buf) + f(d / denom));
+            out.p = f(x.p! - f(lr1 * out.buf));
+          } else {
+            out.p = f(x.p! - f(f(lr1 * d) / denom));
+          }
+          return out;
+        });
+    }), RUNS);
+  });
+
+  it('adamStep: bias correction (PyTorch arrangement), amsgrad, weight decay', () => {
+    const opts = fc.record({ lr, beta1: decay, beta2: decay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+    const state = (n: number) => fc.record({ m: vec(n), v: vec(n, positive), vMax: maybe(vec(n, positive)) });
+    fc.assert(fc.property(problem32((n) => fc.tuple(state(n), opts)), ({ p, grads, extra: [st, o] }) => {
+      const bc = (beta: number, k: number) => 1 - beta ** (o.t0 + k);
+      const b1 = f(o.beta1), a1 = f(1 - o.beta1), b2 = f(o.beta2), a2 = f(1 - o.beta2), e = f(o.eps), wd = f(o.weightDecay);
+      exactly(p, st, grads,
+        (pp, g, b, k) => K.adamStep(pp, g, b.m!, b.v!, b.vMax!, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, bc(o.beta1, k), bc(o.beta2, k)),
+        (x, k) => {
+          const stepSize = f(o.lr / bc(o.beta1, k)), sqrtBc2 = f(Math.sqrt(bc(o.beta2, k)));
+          const d = f(x.g! + f(wd * x.p!));
+          const m = f(f(b1 * x.m!) + f(a1 * d));
+          const v = f(f(b2 * x.v!) + f(f(a2 * d) * d));
+          const out: Elem = { m, v };
+          let vUsed = v;
+          if (x.vMax !== undefined) out.vMax = vUsed = v < x.vMax ? x.vMax : v;
+          // p −= (lr/bc1)·m / (√v/√bc2 + ε)
+          out.p = f(x.p! - f(f(stepSize * m) / f(f(f(Math.sqrt(vUsed)) / sqrtBc2) + e)));
+          return out;
+        });
+    }), RUNS);
+  });
+
+  it('adamaxStep: u = max(β2·u, |d| + ε)', () => {
+    const opts = fc.record({ lr, beta1: decay, beta2: decay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+    fc.assert(fc.property(problem32((n) => fc.tuple(vec(n), vec(n, positive), opts)), ({ p, grads, extra: [m0, u0, o] }) => {
+      const bc1 = (k: number) => 1 - o.beta1 ** (o.t0 + k);
+      const b1 = f(o.beta1), a1 = f(1 - o.beta1), b2 = f(o.beta2), e = f(o.eps), wd = f(o.weightDecay);
+      exactly(p, { m: m0, u: u0 }, grads,
+        (pp, g, b, k) => K.adamaxStep(pp, g, b.m!, b.u!, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, bc1(k)),
+        (x, k) => {
+          const d = f(x.g! + f(wd * x.p!));
+          const m = f(f(b1 * x.m!) + f(a1 * d));
+          const u = Math.max(f(b2 * x.u!), f(Math.abs(d) + e));
+          return { m, u, p: f(x.p! - f(f(f(o.lr / bc1(k)) * m) / u)) };
+        });
+    }), RUNS);
+  });
+
+  it('nadamStep: w −= (cg·d + cm·m)/denom', () => {
+    const opts = fc.record({ cg: lr, cm: lr, beta1: decay, beta2: decay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+    fc.assert(fc.property(problem32((n) => fc.tuple(vec(n), vec(n, positive), opts)), ({ p, grads, extra: [m0, v0, o] }) => {
+      const bc2 = (k: number) => 1 - o.beta2 ** (o.t0 + k);
+      const cg = f(o.cg), cm = f(o.cm), b1 = f(o.beta1), a1 = f(1 - o.beta1), b2 = f(o.beta2), a2 = f(1 - o.beta2);
+      const e = f(o.eps), wd = f(o.weightDecay);
+      exactly(p, { m: m0, v: v0 }, grads,
+        (pp, g, b, k) => K.nadamStep(pp, g, b.m!, b.v!, o.cg, o.cm, o.beta1, o.beta2, o.eps, o.weightDecay, bc2(k)),
+        (x, k) => {
+          const d = f(x.g! + f(wd * x.p!));
+          const m = f(f(b1 * x.m!) + f(a1 * d));
+          const v = f(f(b2 * x.v!) + f(f(a2 * d) * d));
+          const denom = f(f(Math.sqrt(f(v / f(bc2(k))))) + e);
+          return { m, v, p: f(x.p! - f(f(f(cg * d) + f(cm * m)) / denom)) };
+        });
+    }), RUNS);
+  });
+
+  it('adadeltaStep: δ = √(u + ε)/√(v + ε)·d', () => {
+    const opts = fc.record({ lr, rho: decay, eps, weightDecay });
+    fc.assert(fc.property(problem32((n) => fc.tuple(vec(n, positive), vec(n, positive), opts)), ({ p, grads, extra: [v0, u0, o] }) => {
+      const lr1 = f(o.lr), rho = f(o.rho), r1 = f(1 - o.rho), e = f(o.eps), wd = f(o.weightDecay);
+      exactly(p, { v: v0, u: u0 }, grads,
+        (pp, g, b) => K.adadeltaStep(pp, g, b.v!, b.u!, o.lr, o.rho, o.eps, o.weightDecay),
+        (x) => {
+          const d = f(x.g! + f(wd * x.p!));
+          const v = f(f(rho * x.v!) + f(f(r1 * d) * d));
+          const delta = f(f(f(Math.sqrt(f(x.u! + e))) / f(Math.sqrt(f(v + e)))) * d);
+          const u = f(f(rho * x.u!) + f(f(r1 * delta) * delta));
+          return { v, u, p: f(x.p! - f(lr1 * delta)) };
+        });
+    }), RUNS);
+  });
+
+  it('scaleInPlace: p ← p·factor (factor rounded to float32 first)', () => {
+    fc.assert(fc.property(problem32(() => fc.double({ min: -2, max: 2, noNaN: true })), ({ p, grads, extra: factor }) => {
+      exactly(p, {}, grads, (pp) => K.scaleInPlace(pp, factor), (x) => ({ p: f(x.p! * f(factor)) }));
+    }), RUNS);
   });
 });

@@ -3,9 +3,11 @@
  * signature of its plain-TS kernel (kernels/ts/optim.ts, see OptimizerKernels in kernels.ts) and
  * gives bit-for-bit the same results.
  *
- * The kernels themselves are packages/core/wasm/optim.ts (AssemblyScript; f32 storage promoted to
- * f64x2, the TS kernels' operations in the same order, one rounding per stored value), compiled by
- * scripts/build_wasm.mjs into ./optim_module.ts.
+ * The kernels themselves are packages/core/wasm/optim.ts (AssemblyScript; float32 arithmetic in
+ * f32x4, the TS kernels' float32 operations in the same order), compiled by scripts/build_wasm.mjs
+ * into ./optim_module.ts. Hyperparameters are passed as f32 arguments: the derived ones (1 − β,
+ * lr/bc1, √bc2) are computed here in float64 exactly as the TS kernel computes them, and the call
+ * rounds each to float32 (to nearest, as the TS kernel's Math.fround).
  *
  * Parameters, gradients and optimizer state stay in ordinary garbage-collected Float32Arrays. A
  * call walks them in chunks of CHUNK elements: it copies the chunk of every array into fixed buffers
@@ -13,13 +15,15 @@
  * update there, and copies the updated chunks (parameter and state, never the gradient) back. The
  * module's memory is sized once, at instantiation, and never grows.
  *
- * Measured (Node 20, this 2-core box, Adam, 235 146 float32 parameters): 2.5–2.9 ns per parameter,
- * of which ~2.1 is the update itself (bound by the f64x2 divider: two divisions and a square root per
- * element, kept because the TS kernel's arrangement needs them for bit-equality) and ~0.4 the copies;
- * the TS kernel takes 5.8–9 ns. A call costs a fixed ~0.15 µs (Adam: 7 copies, the checks, the call).
+ * Measured (Node 20, this 2-core box, 235 146 float32 parameters, medians, copies included): Adam
+ * 1.1 ns per parameter (2.5–2.8 with the earlier f64x2 arithmetic), SGD with momentum 0.5, RMSprop 1.0,
+ * Adadelta 1.2, scaleInPlace 0.2; the TS kernels take 8–16 ns (Adam 11–15). A call costs a fixed
+ * ~0.2 µs (Adam: 7 copies, the checks, the call).
  *
  * Delegated to the TS kernel: float64 (or mixed) arrays, arrays shorter than wasmOptimConfig.minLength
- * (64: below it the fixed cost makes the TS loop faster; measured crossover 48–64 for every kernel),
+ * (64, where the fixed cost stopped outweighing the TS loop for every kernel when both computed in
+ * float64; measured again with float32 arithmetic, the crossover is 16–24 elements for Adam and SGD and
+ * 50–64 for scaleInPlace, and the threshold has not been retuned),
  * arrays whose lengths differ or whose memory overlaps (the chunked copies would not reproduce the
  * in-place loop), and runtimes without WebAssembly SIMD.
  */

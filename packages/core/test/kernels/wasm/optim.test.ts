@@ -2,9 +2,10 @@
  * The WebAssembly SIMD optimizer kernels (kernels/wasm/optim.ts) against the plain-TS kernels they
  * replace, and the committed module (kernels/wasm/optim_module.ts) against its AssemblyScript source.
  *
- * Tolerance: none. The WebAssembly kernels promote float32 to f64x2, apply the TS kernel's operations
- * in its order and round once per stored value, as the TS kernel does (it computes in float64), so
- * every parameter and state element must be bit-for-bit the TS kernel's (Object.is: −0 ≠ +0; NaN = NaN).
+ * Tolerance: none. The WebAssembly kernels compute in float32 (f32x4), one correctly rounded operation
+ * for each of the TS kernel's float32 operations (Math.fround each), in its order, with the
+ * hyperparameters rounded to float32 once per call as the TS kernel rounds them, so every parameter and
+ * state element must be bit-for-bit the TS kernel's (Object.is: −0 ≠ +0; NaN = NaN).
  * Lengths are random (not multiples of 4, across the 4096-element chunk boundaries), as are the
  * hyperparameters, the values (with zeros, −0, float32 subnormals and, in one test, NaN and ±∞) and
  * the number of consecutive steps (1–4).
