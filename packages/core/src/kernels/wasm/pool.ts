@@ -32,6 +32,10 @@ const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6
 const INT_SLOTS = 16;
 const PARAMS = 64;
 const N_PARAMS = 18;
+/** Elements of the operand every task repacks, up to which a product is cut into more tasks than threads (see run). */
+const SMALL_REPACK = 1 << 16;
+/** The fewest rows (or columns) of C in a task when there are more tasks than threads. */
+const MIN_TASK = 256;
 /** Bytes of the control block (a multiple of 64). */
 export const CONTROL_BYTES = 256;
 /** The task counter's value between jobs: any claim made then is past the end. */
@@ -265,9 +269,15 @@ export class GemmPool {
   /**
    * Runs the job on every thread. Each item is cut into tasks of whole rows of C, or of whole
    * columns when C is wider than tall: a task packs its own share of one operand and all of the
-   * other, so cutting along the longer side repacks the smaller operand. One task per thread: every
-   * extra task repacks an operand once more, and two per thread measured slower at every size
-   * (square n = 256 / 512 / 1024 on 2 threads: 54 / 91 / 92 GFLOP/s against 86 / 97 / 99).
+   * other, so cutting along the longer side repacks the smaller operand. One task per thread when
+   * that operand is large: every extra task repacks it once more, and two per thread measured slower
+   * at every square size (n = 256 / 512 / 1024 on 2 threads: 54 / 91 / 92 GFLOP/s against 86 / 97 / 99).
+   * When it is small (≤ SMALL_REPACK elements, e.g. W3's 5000×400 · 400×25: 10 000) and the long side is
+   * long, up to 8 tasks per thread of ≥ MIN_TASK rows or columns: then a thread slowed by something else
+   * on the machine (V8's background GC threads share these cores) takes fewer tasks instead of making
+   * the caller wait for its half. W3 on 2 threads, in-process A/B while the machine was slow: median
+   * step 5.25 / 5.12 / 5.16 ms with one task per thread, 4.88 / 4.90 / 4.58 with 16 tasks; no difference
+   * in quiet phases (4.2–4.3 both).
    */
   run(job: GemmJob): void {
     const { I, F } = this;
@@ -275,7 +285,9 @@ export class GemmPool {
     const splitCols = n > m;
     const len = splitCols ? n : m;
     const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8 in float32, two 4×4 in float64) except at the edge
-    const perItem = Math.max(1, Math.ceil(this.threads / batch));
+    const repacked = splitCols ? m * job.k : job.k * n;
+    const wanted = repacked <= SMALL_REPACK ? Math.min(8 * this.threads, Math.floor(len / MIN_TASK)) : 0;
+    const perItem = Math.max(1, Math.ceil(Math.max(this.threads, wanted) / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
     F[0] = job.a; F[1] = job.ars; F[2] = job.acs;

@@ -31,6 +31,8 @@ function checkLargeProducts(): void {
     checkAgainstTs({ ...baseCase, batch: 3, m: 80, k: 90, n: 70, transA, transB, gapA: 2, bOffset: 1 }, wasm); // batch items, rows
     checkAgainstTs({ ...baseCase, batch: 5, broadcastB: true, m: 40, k: 64, n: 90, transA, transB }, wasm); // broadcast B, columns
     checkAgainstTs({ ...baseCase, m: 300, k: 250, n: 301, transA, transB }, wasm); // several k-blocks per task
+    checkAgainstTs({ ...baseCase, m: 2900, k: 60, n: 9, transA, transB }, wasm); // small repacked operand: 11 tasks of 264 rows
+    checkAgainstTs({ ...baseCase, m: 7, k: 80, n: 2500, transA, transB }, wasm); // the same by columns: 9 tasks
     checkAgainstTs64({ ...baseCase, m: 203, k: 130, n: 77, transA, transB }, wasm64); // float64: rows
     checkAgainstTs64({ ...baseCase, batch: 2, m: 6, k: 300, n: 1000, transA, transB, aOffset: 3 }, wasm64); // float64: columns, batch
   }
@@ -72,11 +74,14 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
       const rows = new Float32Array(n * n), cols = new Float32Array(8 * n);
       wasm(a, b, rows, 1, n, k, n, 0, 0, false, true, 0, 0); // 260 × 260: split by rows
       wasm(a, b, cols, 1, 8, k, n, 0, 0, true, false, 0, 0); // 8 × 260 (2²⁰ multiply-adds): split by columns
-      return [rows, cols];
+      const many = new Float32Array(2080 * 64);
+      wasm(a, b, many, 1, 2080, 65, 64, 0, 0, false, false, 0, 0); // 2080 × 64 with k·n = 4160 ≤ SMALL_REPACK: 8 tasks
+      return [rows, cols, many];
     });
-    for (const [rows, cols] of results.slice(1)) {
+    for (const [rows, cols, many] of results.slice(1)) {
       expect(Array.from(rows)).toEqual(Array.from(results[0]![0]!));
       expect(Array.from(cols)).toEqual(Array.from(results[0]![1]!));
+      expect(Array.from(many)).toEqual(Array.from(results[0]![2]!));
     }
   });
 
