@@ -20,14 +20,29 @@
  * Accuracy. The exact ops (neg, abs, square, sqrt, reciprocal, relu, clamp, leakyRelu, every binary op,
  * max/min and leading-axis sums) give bit for bit the TS kernels' results (float64 arithmetic rounded
  * once to float32: for +, −, ×, ÷ and √ of float32 operands that equals the float32 operation).
- * The transcendentals (exp, log, log1p, tanh, sigmoid, softplus, logSigmoid, and softmax's exp) are
- * computed in float64, with errors of a few float64 ulps (≈ 1e−16 relative), and rounded once to
- * float32, as the TS kernels do with Math: so they equal the TS kernels' results except where a float64
- * value lies within ~1e−16 of a float32 rounding boundary. Checked over all 2³² float32 inputs of each
- * function (the test does every 4099th; TAPEGRAD_EXHAUSTIVE=1 runs all): no input differs, and every
- * finite result is the correctly rounded one. Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps)
- * ran about 2× faster (exp 1.4 vs 2.7 ns per element including the copies) but moved the W2
- * benchmark's check value: Adam amplifies 1-ulp differences in the softmax gradient's exp over 60 steps.
+ * The transcendentals (exp, log, log1p, tanh, sigmoid, softplus, logSigmoid, and softmax's exp) round a float64
+ * value once to float32, as the TS kernels do with Math, and give the TS kernels' results bit for bit: checked
+ * over all 2³² float32 inputs of each function (the test does every 4099th; TAPEGRAD_EXHAUSTIVE=1 runs all): no
+ * input differs, and every finite result is the correctly rounded one. Two kinds of float64 core:
+ * - Full precision (a few float64 ulps, ≈ 1e−16 relative): log, log1p, tanh, softplus, logSigmoid, softmax's
+ *   exp, and every fallback below. These could differ from Math only where a float64 value lies within ~1e−16
+ *   of a float32 rounding boundary; none does.
+ * - Fast, with a rounding test (Ziv's): exp and sigmoid = 1/(1 + e^−x). e^x = 2^y, y = x·log2 e, k = round(y),
+ *   2^(y − k) by a degree-7 minimax polynomial: relative error < 2⁻³⁴·⁴ for |x| ≤ 87 (approximation 2⁻³⁴·⁴⁵,
+ *   evaluation 2⁻⁵⁰·⁷, reduction 2⁻⁴⁷·²; sigmoid's 1 + e and division add 2⁻⁵²). packages/core/scripts/fast_cores.py
+ *   fits the polynomial and derives these bounds (the approximation error of the rounded coefficients on a grid
+ *   plus a derivative bound between its points; float64 evaluation errors in this file's order of operations).
+ *   The test: with δ that bound plus the TS value's (Math < 1 float64 ulp, then ≤ 3 roundings), the fast value y
+ *   and the TS kernel's float64 value both lie within D = δ·|v| of the exact v. Rounding to float32 is monotonic,
+ *   so if no float32 rounding boundary (midpoint between neighbours) lies within D of y, both round to the same
+ *   float32. For y in a float32-normal binade, D < T = 2¹⁹ float64 ulps of it (δ·(1 + 2δ)·2⁵³ ≤ 384 642), and the
+ *   boundaries are the values whose low 29 mantissa bits are 2²⁸: a lane passes if |low29(y) − 2²⁸| > T. A vector
+ *   with a failing lane (~2⁻⁹ per lane: ~0.8 % of vectors), an |x| > 87 or a NaN (results that may leave the
+ *   float32-normal range) is recomputed with the full cores, after the fast pass (one flag byte per vector).
+ *   sigmoid 3.2 → 1.8 ns per element in the kernel, exp 2.7 → 1.5.
+ * Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps) ran about 2× faster than the full cores (exp 1.4 vs
+ * 2.7 ns per element including the copies) but moved the W2 benchmark's check value: Adam amplifies 1-ulp
+ * differences in the softmax gradient's exp over 60 steps.
  * The fused kernels (activationBackward, binaryCrossEntropy and its backward) run the composed ops' steps in
  * their order, each a float32 operation or the unary kernels' log / log1p: bit for bit the TS kernels' results.
  */
@@ -42,6 +57,8 @@ const BUF_BYTES: i32 = CHUNK * 4 + 64;
 const A: usize = memory.data(BUF_BYTES, 64);
 const B: usize = memory.data(BUF_BYTES, 64);
 const C: usize = memory.data(BUF_BYTES, 64);
+/** One flag byte per f32x4 of a chunk (and 8 bytes of slack for the u64 reads): the fast paths' rounding tests. */
+const FLAGS: usize = memory.data(CHUNK / 4 + 16, 16);
 
 /** Floats per buffer. */
 export function chunk(): i32 { return CHUNK; }
@@ -71,8 +88,11 @@ const G_SIGMOID = 0, G_TANH = 1;
  * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32).
  */
 const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12], 16);
-/** i32 constants: 0 the sign bit. */
-const KI: usize = memory.data<i32>([0x80000000], 16);
+/**
+ * i32 constants: 0 the sign bit, 1 the other bits (|x|), 2 the low 29 bits (MASK29), 3 87.0's bits; rounding-test
+ * pairs (T − 2²⁸, 2T + 1, see `uncertain`): 4, 5 exp and sigmoid (T = 2¹⁹).
+ */
+const KI: usize = memory.data<i32>([0x80000000, 0x7fffffff, 0x1fffffff, 0x42ae0000, (1 << 19) - (1 << 28), (2 << 19) + 1], 16);
 
 /*
  * f64 constants (slot → value). exp: e^x = 2^k·e^r, k = round(x·log2 e) by adding 1.5·2⁵² (the integer
@@ -91,6 +111,10 @@ const KD: usize = memory.data<f64>([
   6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01, // 22..25 Lg1..Lg4
   1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01, // 26..28 Lg5..Lg7
   20.0, // 29 TANH_MAX: tanh(20) is 1 in float64
+  -1.4426950408889634, // 30 NEG_LOG2E
+  // 31..38 P0..P7: the fast cores' 2^f ≈ P(f) on |f| ≤ ½ (scripts/fast_cores.py)
+  0.9999999999617324, 0.6931471807282233, 0.2402265119766008, 0.05550410353959541,
+  0.009618027321100538, 0.001333392232102804, 0.0001546926932673549, 1.5201938535314013e-05,
 ], 16);
 /** i64 constants: 0 exponent bias 1023, 1 musl log's offset 0x3ff0000000000000 − 0x3fe6a09e667f3bcd, 2 0x3fe6a09e667f3bcd (√½), 3 mantissa mask. */
 const KL: usize = memory.data<i64>([1023, 0x3ff0000000000000 - 0x3fe6a09e667f3bcd, 0x3fe6a09e667f3bcd, 0x000fffffffffffff], 16);
@@ -209,6 +233,60 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
   return v128.bitselect(x, logFix(u, r), f32x4.eq(u, kf(0)));
 }
 
+// ── fast float64 cores and the rounding test ─────────────────────────────
+
+/**
+ * 2^y for |y| ≤ 126 (relative error < 2⁻³⁴·⁴, see the header): k = round(y) by adding 1.5·2⁵², f = y − k
+ * (exact, |f| ≤ ½), 2^f ≈ P(f) of degree 7 in Estrin-like form, then k added to the exponent of P(f)
+ * (t's low 12 bits hold k, so t << 52 is k << 52).
+ */
+@inline function exp2Fast(y: v128): v128 {
+  const t = f64x2.add(y, kd(8));
+  const f = f64x2.sub(y, f64x2.sub(t, kd(8)));
+  const f2 = f64x2.mul(f, f);
+  const a0 = f64x2.add(kd(31), f64x2.mul(kd(32), f));
+  const a1 = f64x2.add(kd(33), f64x2.mul(kd(34), f));
+  const a2 = f64x2.add(kd(35), f64x2.mul(kd(36), f));
+  const a3 = f64x2.add(kd(37), f64x2.mul(kd(38), f));
+  const p = f64x2.add(a0, f64x2.mul(f2, f64x2.add(a1, f64x2.mul(f2, f64x2.add(a2, f64x2.mul(f2, a3))))));
+  return i64x2.add(p, i64x2.shl(t, 52));
+}
+
+/**
+ * The rounding test on the float64 results lo, hi of a vector's lanes 0–1 and 2–3: an i32 mask of the
+ * lanes within T float64 ulps of a float32 rounding boundary, i.e. whose low 29 mantissa bits d satisfy
+ * |d − 2²⁸| ≤ T, computed as ((d + T − 2²⁸) mod 2²⁹) < 2T + 1 on the four low words (KI slots `slot`,
+ * slot + 1). Valid for results in the float32-normal range, which the callers ensure.
+ */
+@inline function uncertain(lo: v128, hi: v128, slot: i32): v128 {
+  const w = v128.shuffle<i32>(lo, hi, 0, 2, 4, 6);
+  return i32x4.lt_s(v128.and(i32x4.add(w, ki(slot)), ki(2)), ki(slot + 1));
+}
+
+/** Lanes with |x| > 87 or NaN (i32 masks; the integer compare of |x|'s bits orders them as the floats). */
+@inline function beyond87(x: v128): v128 {
+  return i32x4.gt_s(v128.and(x, ki(1)), ki(3));
+}
+
+/** Marks vector i (byte offset) for recomputation where `bad` has a lane set. */
+@inline function flag(i: usize, bad: v128): void {
+  store<u8>(FLAGS + (i >> 4), i32x4.bitmask(bad));
+}
+
+/**
+ * Recomputes with the full cores (transFull) every vector of C[0, end) whose flag is set, testing eight
+ * flags at a time (bytes past end are stale and may only cost a look).
+ */
+@inline function redoFlagged(op: i32, end: usize): void {
+  for (let g: usize = 0; g < end; g += 128) {
+    if (load<u64>(FLAGS + (g >> 4)) == 0) continue;
+    const stop = g + 128 < end ? g + 128 : end;
+    for (let i = g; i < stop; i += 16) {
+      if (load<u8>(FLAGS + (i >> 4)) != 0) v128.store(C + i, transFull(op, v128.load(A + i)));
+    }
+  }
+}
+
 // ── unary ─────────────────────────────────────────────────────────────────
 
 /** The exact unary ops (c0, c1: clamp bounds; c0 = 1 for reciprocal, 0 for relu). */
@@ -257,22 +335,45 @@ function leakyReluLoop(n: i32, slope: f64): void {
 }
 
 /**
- * The transcendentals: each f32x4 is widened to two f64x2, computed in float64, rounded once — as the TS
- * kernel does with Math, so the results agree with it bit for bit except where the float64 value lies
- * within a few float64 ulps of a float32 rounding boundary. Then the float32 lane fix-ups: log's and
- * log1p's special cases (log32, log1p32); tanh gets the sign of x (tanh(−0) = −0).
+ * A transcendental on one f32x4 with the full-precision cores: widened to two f64x2, computed in float64,
+ * rounded once, as the TS kernel does with Math. Then the float32 lane fix-ups: log's and log1p's special
+ * cases (log32, log1p32); tanh gets the sign of x (tanh(−0) = −0).
  */
+function transFull(op: i32, x: v128): v128 {
+  let r: v128;
+  if (op == U_LOG) r = log32(x);
+  else if (op == U_LOG1P) r = log1p32(x);
+  else r = join32(trans64(op, lo64(x)), trans64(op, hi64(x)));
+  if (op == U_TANH) r = v128.or(r, v128.and(x, ki(0)));
+  return r;
+}
+
 @inline function transLoop(op: i32, n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) v128.store(C + i, transFull(op, v128.load(A + i)));
+}
+
+/**
+ * exp and sigmoid = 1/(1 + e^−x) on the fast core (see the header), the rounding test per vector, then
+ * the full cores for the vectors it flagged and those holding |x| > 87 or NaN (results that may leave the
+ * float32-normal range). sigmoid needs no branch on the sign here: e^−x ≤ e⁸⁷ is finite in float64.
+ */
+@inline function expLoop(op: i32, n: i32): void {
   const end = vecBytes(n);
   for (let i: usize = 0; i < end; i += 16) {
     const x = v128.load(A + i);
-    let r: v128;
-    if (op == U_LOG) r = log32(x);
-    else if (op == U_LOG1P) r = log1p32(x);
-    else r = join32(trans64(op, lo64(x)), trans64(op, hi64(x)));
-    if (op == U_TANH) r = v128.or(r, v128.and(x, ki(0)));
-    v128.store(C + i, r);
+    let lo: v128, hi: v128;
+    if (op == U_EXP) {
+      lo = exp2Fast(f64x2.mul(lo64(x), kd(7)));
+      hi = exp2Fast(f64x2.mul(hi64(x), kd(7)));
+    } else {
+      lo = f64x2.div(kd(0), f64x2.add(kd(0), exp2Fast(f64x2.mul(lo64(x), kd(30)))));
+      hi = f64x2.div(kd(0), f64x2.add(kd(0), exp2Fast(f64x2.mul(hi64(x), kd(30)))));
+    }
+    v128.store(C + i, join32(lo, hi));
+    flag(i, v128.or(uncertain(lo, hi, 4), beyond87(x)));
   }
+  redoFlagged(op, end);
 }
 
 /**
@@ -290,11 +391,11 @@ export function unary(op: i32, n: i32, p0: f64, p1: f64): void {
     case U_RELU: simpleLoop(U_RELU, n, zero, zero); break;
     case U_CLAMP: simpleLoop(U_CLAMP, n, f32x4.splat(<f32>p0), f32x4.splat(<f32>p1)); break;
     case U_LEAKY_RELU: leakyReluLoop(n, p0); break;
-    case U_EXP: transLoop(U_EXP, n); break;
+    case U_EXP: expLoop(U_EXP, n); break;
     case U_LOG: transLoop(U_LOG, n); break;
     case U_LOG1P: transLoop(U_LOG1P, n); break;
     case U_TANH: transLoop(U_TANH, n); break;
-    case U_SIGMOID: transLoop(U_SIGMOID, n); break;
+    case U_SIGMOID: expLoop(U_SIGMOID, n); break;
     case U_SOFTPLUS: transLoop(U_SOFTPLUS, n); break;
     default: transLoop(U_LOG_SIGMOID, n); break;
   }
