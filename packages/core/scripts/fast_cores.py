@@ -155,6 +155,111 @@ def exp_family(core_err):
     return T
 
 
+# ── ln: table of 128 intervals, log1p(r) on |r| ≤ ~2^-8: log, log1p ──────
+
+LOG_OFF32 = 0x3F358000  # 0.708984375: 1.0 is the centre (in bits) of interval 74
+import struct
+
+
+def f32_from_bits(b):
+    return mp.mpf(struct.unpack('<f', struct.pack('<I', b))[0])
+
+
+def to_f32(x):
+    return mp.mpf(struct.unpack('<f', struct.pack('<f', float(x)))[0])
+
+
+def log_table():
+    """c_j = float32(float64(1/m_j)) with m_j the centre of interval j, as the module's start code computes it."""
+    c = []
+    for j in range(128):
+        mid = f32_from_bits(LOG_OFF32 + (j << 16) + (1 << 15))
+        c.append(to_f32(float(1.0 / float(mid))))
+    return c
+
+
+def log_cells(c):
+    """Per interval j: the float32 m range (bits) and the float64 one, as exact mpf endpoints."""
+    cells = []
+    for j in range(128):
+        lo32 = f32_from_bits(LOG_OFF32 + (j << 16))
+        hi32 = f32_from_bits(LOG_OFF32 + ((j + 1) << 16) - 1)
+        hi64 = f32_from_bits(LOG_OFF32 + ((j + 1) << 16)) * (1 - u)  # largest float64 below the next interval (≥ it)
+        cells.append((lo32, hi32, hi64))
+    return cells
+
+
+def log_core():
+    print('ln core: x = 2^k·m, m in [0.709, 1.418) split into 128 intervals (7 mantissa bits), c_j = 1/m_j,')
+    print('  ln x = k·ln2 − ln c_j + log1p(r), r = m·c_j − 1, log1p(r) ≈ r + r²(a2 + a3 r + a4 r²)')
+    c = log_table()
+    assert c[74] == 1
+    cells = log_cells(c)
+    R = max(max(abs(lo * c[j] - 1), abs(hi64 * c[j] - 1)) for j, (lo, hi32, hi64) in enumerate(cells))
+    R = R + mp.mpf(2) ** -50  # log1p: 1 + x rounded to u can fall just past an interval's end
+    show('|r| ≤', R)
+    a = [f64(x) for x in remez(lambda r: (mp.log1p(r) - r) / r ** 2, lambda r: abs(r ** 2 / mp.log1p(r)), 2, -R, R)]
+    print('  coefficients a2, a3, a4:', ', '.join(repr(float(x)) for x in a))
+    # Approximation: φ(r) = (P(r) − log1p r)/r = Σ_(j=2..4) (a_j − t_j) r^(j−1) − Σ_(j≥5) t_j r^(j−1), t_j = (−1)^(j+1)/j;
+    # |φ'| ≤ Σ_(j=2..4) (j−1)|a_j − t_j| R^(j−2) + Σ_(j≥5) R^(j−2) = … + R³/(1 − R). Relative error ≤ |φ|·|r/log1p r|.
+    t = {j: mp.mpf((-1) ** (j + 1)) / j for j in range(2, 5)}
+    dphi = sum((j - 1) * abs(a[j - 2] - t[j]) * R ** (j - 2) for j in range(2, 5)) + R ** 3 / (1 - R)
+    N = 20000
+    P = lambda r: r + r * r * (a[0] + a[1] * r + a[2] * r * r)
+    phimax = max(abs((P(r) - mp.log1p(r)) / r) for r in (-R + 2 * R * (k + mp.mpf('0.5')) / N for k in range(N)))
+    ratio = max(abs(R / mp.log1p(-R)), abs(R / mp.log1p(R)))
+    approx = (phimax + dphi * R / N) * ratio
+    show('approximation error (relative to log1p r)', approx)
+    # Evaluation in the module's order: r2 = r·r, q = (a2 + a3·r) + a4·r2, P = r + r2·q (r exact for log,
+    # one rounding for log1p, counted below). E(ρ)/log1p(ρ) grows with ρ = |r|: taken at R.
+    r = B(R)
+    r2 = r * r
+    q = (const(a[0]) + const(a[1]) * r) + const(a[2]) * r2
+    Pb = r + r2 * q
+    evalrel = Pb.E / mp.log1p(R)
+    show('evaluation error (relative to |log1p r|)', evalrel)
+    return c, cells, a, approx + evalrel, R
+
+
+def log_bounds(c, cells, prel, R):
+    """Relative error bound over every (k, j) cell for log (float32 x) and log1p (u = 1 + x rounded)."""
+    LN2 = f64(mp.log(2))
+    dLN2 = abs(LN2 - mp.log(2))
+    worst = {'log': mp.mpf(0), 'log1p': mp.mpf(0)}
+    rest = mp.mpf(0)  # the largest relative error from everything but P(r)
+    for j, (lo, hi32, hi64) in enumerate(cells):
+        L = -mp.log(c[j])
+        rmax = max(abs(lo * c[j] - 1), abs(hi64 * c[j] - 1)) + mp.mpf(2) ** -50
+        lmax = max(abs(mp.log1p(-rmax)), abs(mp.log1p(rmax)))
+        for k in range(-126, 129):
+            if k == 0 and j == 74:
+                continue  # y = P(r) exactly: relative error prel (log) + u·1.01 (log1p's r)
+            ymin = min(abs(k * mp.log(2) + mp.log(lo)), abs(k * mp.log(2) + mp.log(hi64)))
+            ymax = max(abs(k * mp.log(2) + mp.log(lo)), abs(k * mp.log(2) + mp.log(hi64)))
+            A = abs(k) * LN2 + abs(L)
+            E = abs(k) * dLN2 + u * abs(k) * LN2 + 2 * u * abs(L) + u * A * (1 + 1e-9)  # k·LN2, L_j (< 1 ulp), the sum
+            E += u * ymax * (1 + 1e-9)  # the final sum
+            rest = max(rest, E / ymin)
+            E += prel * lmax  # P(r)
+            worst['log'] = max(worst['log'], E / ymin)
+            if k >= -25:
+                # log1p: r = fl(x·s + (s − 1)), x·s exact; s − 1 exact for k ≤ 29, else off by ≤ u.
+                E1 = E + (u * rmax + (u if k > 29 else 0)) / (1 - R)
+                worst['log1p'] = max(worst['log1p'], E1 / ymin)
+    worst['log'] = max(worst['log'], prel)
+    worst['log1p'] = max(worst['log1p'], prel + u * mp.mpf('1.01'))
+    show('k·ln2, L_j and the sums (relative, worst (k, j))', rest)
+    Ts = []
+    for name in ('log', 'log1p'):
+        show(name + ' fast (relative)', worst[name])
+        Ts.append(threshold(worst[name] + 2 * u))  # Math.log, Math.log1p: < 1 ulp
+    T = max(Ts)
+    print(f'  T (log, log1p) ≥ {T} = 2^{mp.nstr(log2(T), 5)}')
+    return T
+
+
 if __name__ == '__main__':
     c, err = exp2_core()
     exp_family(err)
+    c, cells, a, prel, R = log_core()
+    log_bounds(c, cells, prel, R)

@@ -24,22 +24,33 @@
  * value once to float32, as the TS kernels do with Math, and give the TS kernels' results bit for bit: checked
  * over all 2³² float32 inputs of each function (the test does every 4099th; TAPEGRAD_EXHAUSTIVE=1 runs all): no
  * input differs, and every finite result is the correctly rounded one. Two kinds of float64 core:
- * - Full precision (a few float64 ulps, ≈ 1e−16 relative): log, log1p, tanh, softplus, logSigmoid, softmax's
- *   exp, and every fallback below. These could differ from Math only where a float64 value lies within ~1e−16
- *   of a float32 rounding boundary; none does.
- * - Fast, with a rounding test (Ziv's): exp and sigmoid = 1/(1 + e^−x). e^x = 2^y, y = x·log2 e, k = round(y),
- *   2^(y − k) by a degree-7 minimax polynomial: relative error < 2⁻³⁴·⁴ for |x| ≤ 87 (approximation 2⁻³⁴·⁴⁵,
- *   evaluation 2⁻⁵⁰·⁷, reduction 2⁻⁴⁷·²; sigmoid's 1 + e and division add 2⁻⁵²). packages/core/scripts/fast_cores.py
- *   fits the polynomial and derives these bounds (the approximation error of the rounded coefficients on a grid
- *   plus a derivative bound between its points; float64 evaluation errors in this file's order of operations).
- *   The test: with δ that bound plus the TS value's (Math < 1 float64 ulp, then ≤ 3 roundings), the fast value y
- *   and the TS kernel's float64 value both lie within D = δ·|v| of the exact v. Rounding to float32 is monotonic,
- *   so if no float32 rounding boundary (midpoint between neighbours) lies within D of y, both round to the same
- *   float32. For y in a float32-normal binade, D < T = 2¹⁹ float64 ulps of it (δ·(1 + 2δ)·2⁵³ ≤ 384 642), and the
- *   boundaries are the values whose low 29 mantissa bits are 2²⁸: a lane passes if |low29(y) − 2²⁸| > T. A vector
- *   with a failing lane (~2⁻⁹ per lane: ~0.8 % of vectors), an |x| > 87 or a NaN (results that may leave the
- *   float32-normal range) is recomputed with the full cores, after the fast pass (one flag byte per vector).
- *   sigmoid 3.2 → 1.8 ns per element in the kernel, exp 2.7 → 1.5.
+ * - Full precision (a few float64 ulps, ≈ 1e−16 relative): tanh, softplus, logSigmoid, softmax's exp, and every
+ *   fallback below. These could differ from Math only where a float64 value lies within ~1e−16 of a float32
+ *   rounding boundary; none does.
+ * - Fast, with a rounding test (Ziv's): exp, sigmoid, log, log1p (and so binaryCrossEntropy). A fast core's
+ *   float64 value y has a proven relative error bound; adding the TS value's (V8's Math functions are fdlibm's,
+ *   < 1 float64 ulp, then ≤ 3 roundings) gives δ such that y and the TS kernel's float64 value both lie within
+ *   D = δ·|v| of the exact value v. Rounding to float32 is monotonic, so if no float32 rounding boundary (a
+ *   midpoint between neighbours) lies within D of y, both round to the same float32. For y in a float32-normal
+ *   binade, D < δ·(1 + 2δ)·2⁵³ float64 ulps of that binade, and the boundaries are the values whose low 29
+ *   mantissa bits are 2²⁸: a lane passes if |low29(y) − 2²⁸| > T, T at least that bound (`uncertain`). After
+ *   the fast pass, every vector with a failing lane (~2T/2²⁹ per lane) or a lane whose result may leave the
+ *   float32-normal range is recomputed with the full cores (one flag byte per vector).
+ *   packages/core/scripts/fast_cores.py fits the polynomials and derives the bounds: the approximation error of
+ *   the rounded coefficients on a grid plus a derivative bound between its points, the float64 evaluation
+ *   errors in this file's order of operations, the argument reduction's and the tables' errors per case.
+ *   - exp and sigmoid = 1/(1 + e^−x) (no sign branch: e^−x ≤ e⁸⁷ is finite in float64): e^x = 2^y,
+ *     y = x·log2 e, k = round(y), 2^(y − k) by a degree-7 minimax polynomial (exp2Fast): < 2⁻³⁴·⁴ relative for
+ *     |x| ≤ 87 (approximation 2⁻³⁴·⁴⁵, evaluation 2⁻⁵⁰·⁷, reduction 2⁻⁴⁷·²); δ ≤ 2⁻³⁴·⁴⁴, T = 2¹⁹ (bound
+ *     384 642; ~0.8 % of vectors recomputed). |x| > 87 and NaN go to the full cores.
+ *   - log and log1p: x (log1p: u = 1 + x rounded) = 2^k·m, m in [0.709, 1.418) split by its top 7 mantissa
+ *     bits into 128 intervals (LOG_TABLE: c_j ≈ 1/centre as a float32, L_j = −ln c_j); ln x = k·ln2 + L_j +
+ *     log1p(r), r = m·c_j − 1 exact (24-bit m times 24-bit c_j), |r| ≤ 2⁻⁸, log1p(r) ≈ r + r²(A2 + A3 r + A4 r²)
+ *     (minimax). log1p takes only k and j from u and forms r = x·s + (s − 1), s = c_j·2^−k, with one rounding.
+ *     < 2⁻³⁶·⁸ relative (approximation 2⁻³⁶·⁹, evaluation 2⁻⁵³, k·ln2, L_j and the sums < 2⁻⁴⁹·⁸ over all
+ *     (k, j)); T = 2¹⁷ (bound 72 753). Positive subnormal x go to the full cores.
+ *   Kernel time per element (8192 floats, one thread), full → fast: sigmoid 3.2 → 1.8 ns, exp 2.7 → 1.5,
+ *   log 2.8 → 1.7, log1p 3.4 → 2.3, binaryCrossEntropy 6.0 → 4.9.
  * Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps) ran about 2× faster than the full cores (exp 1.4 vs
  * 2.7 ns per element including the copies) but moved the W2 benchmark's check value: Adam amplifies 1-ulp
  * differences in the softmax gradient's exp over 60 steps.
@@ -85,14 +96,21 @@ const G_SIGMOID = 0, G_TANH = 1;
 
 /**
  * f32 constants: 0 ONE, 1 ZERO, 2 INF, 3 NEG_INF; binary cross-entropy's 4 LOG_FLOOR (PyTorch's clamp of each log,
- * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32).
+ * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32); 6 MIN_NORMAL 2⁻¹²⁶.
  */
-const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12], 16);
+const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12, 1.1754943508222875e-38], 16);
+/** The fast ln cores' offset: the float32 0.708984375's bits (LOG_TABLE). */
+const LOG_OFF32: i32 = 0x3f358000;
 /**
  * i32 constants: 0 the sign bit, 1 the other bits (|x|), 2 the low 29 bits (MASK29), 3 87.0's bits; rounding-test
- * pairs (T − 2²⁸, 2T + 1, see `uncertain`): 4, 5 exp and sigmoid (T = 2¹⁹).
+ * pairs (T − 2²⁸, 2T + 1, see `uncertain`): 4, 5 exp and sigmoid (T = 2¹⁹); the fast ln cores': 6 LOG_OFF32,
+ * 7 sign and exponent bits, 8 the table offset mask (entry j at 16·j); 9, 10 the rounding-test pair of log and
+ * log1p (T = 2¹⁷).
  */
-const KI: usize = memory.data<i32>([0x80000000, 0x7fffffff, 0x1fffffff, 0x42ae0000, (1 << 19) - (1 << 28), (2 << 19) + 1], 16);
+const KI: usize = memory.data<i32>([
+  0x80000000, 0x7fffffff, 0x1fffffff, 0x42ae0000, (1 << 19) - (1 << 28), (2 << 19) + 1,
+  LOG_OFF32, 0xff800000, 0x7f0, (1 << 17) - (1 << 28), (2 << 17) + 1,
+], 16);
 
 /*
  * f64 constants (slot → value). exp: e^x = 2^k·e^r, k = round(x·log2 e) by adding 1.5·2⁵² (the integer
@@ -115,9 +133,26 @@ const KD: usize = memory.data<f64>([
   // 31..38 P0..P7: the fast cores' 2^f ≈ P(f) on |f| ≤ ½ (scripts/fast_cores.py)
   0.9999999999617324, 0.6931471807282233, 0.2402265119766008, 0.05550410353959541,
   0.009618027321100538, 0.001333392232102804, 0.0001546926932673549, 1.5201938535314013e-05,
+  0.6931471805599453, // 39 LN2
+  // 40..42 A2..A4: the fast ln cores' log1p(r) ≈ r + r²(A2 + A3 r + A4 r²) on |r| ≤ 2⁻⁸ (scripts/fast_cores.py)
+  -0.4999999999935749, 0.33333586067364945, -0.2500027018090053,
 ], 16);
-/** i64 constants: 0 exponent bias 1023, 1 musl log's offset 0x3ff0000000000000 − 0x3fe6a09e667f3bcd, 2 0x3fe6a09e667f3bcd (√½), 3 mantissa mask. */
-const KL: usize = memory.data<i64>([1023, 0x3ff0000000000000 - 0x3fe6a09e667f3bcd, 0x3fe6a09e667f3bcd, 0x000fffffffffffff], 16);
+/**
+ * i64 constants: 0 exponent bias 1023, 1 musl log's offset 0x3ff0000000000000 − 0x3fe6a09e667f3bcd, 2 0x3fe6a09e667f3bcd (√½),
+ * 3 mantissa mask; the fast ln cores': 4 LOG_OFF32's value as a float64's bits, 5 sign and exponent bits.
+ */
+const KL: usize = memory.data<i64>([
+  1023, 0x3ff0000000000000 - 0x3fe6a09e667f3bcd, 0x3fe6a09e667f3bcd, 0x000fffffffffffff,
+  0x3fe6b00000000000, 0xfff0000000000000,
+], 16);
+
+/**
+ * The fast ln cores' table. Bit patterns x − LOG_OFF32 split as k (the bits above the mantissa) and a
+ * mantissa whose top 7 bits select interval j of [LOG_OFF, 2·LOG_OFF) = [0.709, 1.418) (LOG_OFF32 is the
+ * float32 0.708984375, chosen so that 1.0 is the centre of interval 74). Entry j (16 bytes): c_j = 1/m_j
+ * rounded to float32 (m_j the interval's centre; c_74 = 1), then L_j = −ln c_j (log64, < 1 float64 ulp).
+ */
+const LOG_TABLE: usize = memory.data(128 * 16, 16);
 
 /** Lane masks for the last vector of a row of `len` floats: keeps lanes below len & 3 (all four when 0). */
 const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0], 16);
@@ -209,6 +244,12 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
   return f64x2.add(log64(u), v128.and(corr, f64x2.eq(corr, corr)));
 }
 
+for (let j = 0; j < 128; j++) {
+  const c = <f64><f32>(1.0 / <f64>reinterpret<f32>(LOG_OFF32 + (j << 16) + (1 << 15)));
+  store<f64>(LOG_TABLE + (<usize>j << 4), c);
+  store<f64>(LOG_TABLE + (<usize>j << 4), -f64x2.extract_lane(log64(f64x2.splat(c)), 0), 8);
+}
+
 /** Math.log's special cases on float32 lanes: ±0 → −Infinity, x < 0 → NaN, +Infinity and NaN → x; other lanes keep r. */
 @inline function logFix(x: v128, r: v128): v128 {
   const zero = kf(1);
@@ -218,7 +259,7 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
 }
 
 /** ln x on float32 lanes as the unary kernel's log: ln in float64 rounded once, then Math.log's special cases. */
-@inline function log32(x: v128): v128 {
+@inline function logFull32(x: v128): v128 {
   return logFix(x, join32(log64(lo64(x)), log64(hi64(x))));
 }
 
@@ -227,7 +268,7 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
  * to 1 in float32 (keeps −0); log's special cases of u = 1 + x (1 + x in float32 is 0, < 0, ∞, NaN exactly when
  * 1 + x is).
  */
-@inline function log1p32(x: v128): v128 {
+@inline function log1pFull32(x: v128): v128 {
   const r = join32(log1p64(lo64(x)), log1p64(hi64(x)));
   const u = f32x4.add(kf(0), x);
   return v128.bitselect(x, logFix(u, r), f32x4.eq(u, kf(0)));
@@ -268,21 +309,83 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
   return i32x4.gt_s(v128.and(x, ki(1)), ki(3));
 }
 
-/** Marks vector i (byte offset) for recomputation where `bad` has a lane set. */
-@inline function flag(i: usize, bad: v128): void {
-  store<u8>(FLAGS + (i >> 4), i32x4.bitmask(bad));
+/** Marks vector i (byte offset) for recomputation where `bad` has a lane set (merge: keeping an earlier mark). */
+@inline function flag(i: usize, bad: v128, merge: bool): void {
+  const at = FLAGS + (i >> 4);
+  store<u8>(at, merge ? load<u8>(at) | i32x4.bitmask(bad) : i32x4.bitmask(bad));
+}
+
+/** ln's fast tail: (k·LN2 + L) + log1p(r), log1p(r) ≈ r + r²·((A2 + A3·r) + A4·r²). */
+@inline function lnTail(r: v128, l: v128, dk: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  const q = f64x2.add(f64x2.add(kd(40), f64x2.mul(kd(41), r)), f64x2.mul(kd(42), r2));
+  return f64x2.add(f64x2.add(f64x2.mul(dk, kd(39)), l), f64x2.add(r, f64x2.mul(r2, q)));
 }
 
 /**
- * Recomputes with the full cores (transFull) every vector of C[0, end) whose flag is set, testing eight
- * flags at a time (bytes past end are stale and may only cost a look).
+ * ln x on float32 lanes with the fast core, then Math.log's special cases (logFix); flags vector i where the
+ * rounding test fails or a lane is a positive subnormal (k would be wrong). m = x·2^−k and r = m·c_j − 1 are
+ * exact (24-bit m times 24-bit c_j, then Sterbenz). Other non-normal lanes compute garbage that logFix replaces.
+ */
+@inline function logFast32(x: v128, i: usize, merge: bool): v128 {
+  const tmp = i32x4.sub(x, ki(6));
+  const off = v128.and(i32x4.shr_u(tmp, 12), ki(8));
+  const m = i32x4.sub(x, v128.and(tmp, ki(7)));
+  const k = i32x4.shr_s(tmp, 23);
+  const e0 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 0));
+  const e1 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 1));
+  const e2 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 2));
+  const e3 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 3));
+  const lo = lnTail(f64x2.sub(f64x2.mul(lo64(m), v128.shuffle<f64>(e0, e1, 0, 2)), kd(0)),
+    v128.shuffle<f64>(e0, e1, 1, 3), f64x2.convert_low_i32x4_s(k));
+  const hi = lnTail(f64x2.sub(f64x2.mul(hi64(m), v128.shuffle<f64>(e2, e3, 0, 2)), kd(0)),
+    v128.shuffle<f64>(e2, e3, 1, 3), f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 0, 1)));
+  const pos = f32x4.gt(x, kf(1));
+  flag(i, v128.or(uncertain(lo, hi, 9), v128.and(pos, f32x4.lt(x, kf(6)))), merge);
+  return logFix(x, join32(lo, hi));
+}
+
+/**
+ * log1p x on float32 lanes with the fast core, then log1pFull32's fix-ups; flags vector i where the rounding
+ * test fails. Per lane: u = 1 + x (rounded), its k and interval j from the bits (the high words of
+ * u − LOG_OFF's float64 bits), s = c_j·2^−k by exponent arithmetic, r = x·s + (s − 1) = (1 + x)·s − 1 with one
+ * rounding (x·s is exact, s − 1 too for k ≤ 29), so u's rounding does not matter. Lanes with u ≤ 0, ∞ or NaN
+ * compute garbage that the fix-ups replace.
+ */
+@inline function log1pFast32(x: v128, i: usize, merge: bool): v128 {
+  const xl = lo64(x), xh = hi64(x);
+  const tl = i64x2.sub(f64x2.add(kd(0), xl), kl(4)), th = i64x2.sub(f64x2.add(kd(0), xh), kl(4));
+  const w = v128.shuffle<i32>(tl, th, 1, 3, 5, 7);
+  const k = i32x4.shr_s(w, 20);
+  const off = v128.and(i32x4.shr_u(w, 9), ki(8));
+  const e0 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 0));
+  const e1 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 1));
+  const e2 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 2));
+  const e3 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 3));
+  const sl = i64x2.sub(v128.shuffle<f64>(e0, e1, 0, 2), v128.and(tl, kl(5)));
+  const sh = i64x2.sub(v128.shuffle<f64>(e2, e3, 0, 2), v128.and(th, kl(5)));
+  const lo = lnTail(f64x2.add(f64x2.mul(xl, sl), f64x2.sub(sl, kd(0))), v128.shuffle<f64>(e0, e1, 1, 3), f64x2.convert_low_i32x4_s(k));
+  const hi = lnTail(f64x2.add(f64x2.mul(xh, sh), f64x2.sub(sh, kd(0))), v128.shuffle<f64>(e2, e3, 1, 3),
+    f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 0, 1)));
+  flag(i, uncertain(lo, hi, 9), merge);
+  const u = f32x4.add(kf(0), x);
+  return v128.bitselect(x, logFix(u, join32(lo, hi)), f32x4.eq(u, kf(0)));
+}
+
+/** Kernel code of binaryCrossEntropy for redoFlagged (beyond the unary codes). */
+const BCE = 100;
+
+/**
+ * Recomputes with the full cores every vector of C[0, end) whose flag is set (op: a unary code, or BCE),
+ * testing eight flags at a time (bytes past end are stale and may only cost a look).
  */
 @inline function redoFlagged(op: i32, end: usize): void {
   for (let g: usize = 0; g < end; g += 128) {
     if (load<u64>(FLAGS + (g >> 4)) == 0) continue;
     const stop = g + 128 < end ? g + 128 : end;
     for (let i = g; i < stop; i += 16) {
-      if (load<u8>(FLAGS + (i >> 4)) != 0) v128.store(C + i, transFull(op, v128.load(A + i)));
+      if (load<u8>(FLAGS + (i >> 4)) == 0) continue;
+      v128.store(C + i, op == BCE ? bceFull(v128.load(A + i), v128.load(B + i)) : transFull(op, v128.load(A + i)));
     }
   }
 }
@@ -337,15 +440,25 @@ function leakyReluLoop(n: i32, slope: f64): void {
 /**
  * A transcendental on one f32x4 with the full-precision cores: widened to two f64x2, computed in float64,
  * rounded once, as the TS kernel does with Math. Then the float32 lane fix-ups: log's and log1p's special
- * cases (log32, log1p32); tanh gets the sign of x (tanh(−0) = −0).
+ * cases (logFull32, log1pFull32); tanh gets the sign of x (tanh(−0) = −0).
  */
 function transFull(op: i32, x: v128): v128 {
   let r: v128;
-  if (op == U_LOG) r = log32(x);
-  else if (op == U_LOG1P) r = log1p32(x);
+  if (op == U_LOG) r = logFull32(x);
+  else if (op == U_LOG1P) r = log1pFull32(x);
   else r = join32(trans64(op, lo64(x)), trans64(op, hi64(x)));
   if (op == U_TANH) r = v128.or(r, v128.and(x, ki(0)));
   return r;
+}
+
+/** log and log1p on the fast cores, then the full ones for the flagged vectors. */
+@inline function lnLoop(op: i32, n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) {
+    const x = v128.load(A + i);
+    v128.store(C + i, op == U_LOG ? logFast32(x, i, false) : log1pFast32(x, i, false));
+  }
+  redoFlagged(op, end);
 }
 
 @inline function transLoop(op: i32, n: i32): void {
@@ -371,7 +484,7 @@ function transFull(op: i32, x: v128): v128 {
       hi = f64x2.div(kd(0), f64x2.add(kd(0), exp2Fast(f64x2.mul(hi64(x), kd(30)))));
     }
     v128.store(C + i, join32(lo, hi));
-    flag(i, v128.or(uncertain(lo, hi, 4), beyond87(x)));
+    flag(i, v128.or(uncertain(lo, hi, 4), beyond87(x)), false);
   }
   redoFlagged(op, end);
 }
@@ -392,8 +505,8 @@ export function unary(op: i32, n: i32, p0: f64, p1: f64): void {
     case U_CLAMP: simpleLoop(U_CLAMP, n, f32x4.splat(<f32>p0), f32x4.splat(<f32>p1)); break;
     case U_LEAKY_RELU: leakyReluLoop(n, p0); break;
     case U_EXP: expLoop(U_EXP, n); break;
-    case U_LOG: transLoop(U_LOG, n); break;
-    case U_LOG1P: transLoop(U_LOG1P, n); break;
+    case U_LOG: lnLoop(U_LOG, n); break;
+    case U_LOG1P: lnLoop(U_LOG1P, n); break;
     case U_TANH: transLoop(U_TANH, n); break;
     case U_SIGMOID: expLoop(U_SIGMOID, n); break;
     case U_SOFTPLUS: transLoop(U_SOFTPLUS, n); break;
@@ -488,21 +601,31 @@ export function activationBackward(op: i32, n: i32): void {
 
 // ── fused binary cross-entropy ────────────────────────────────────────────
 
+/** −(y·max(log p, −100) + (1 − y)·max(log1p(−p), −100)) for the given ln values lp = log p, lq = log1p(−p). */
+@inline function bceFrom(y: v128, lp: v128, lq: v128): v128 {
+  const s = f32x4.add(f32x4.mul(y, f32x4.max(lp, kf(4))), f32x4.mul(f32x4.sub(kf(0), y), f32x4.max(lq, kf(4))));
+  return f32x4.neg(s);
+}
+
+/** binaryCrossEntropy of one vector with the full ln cores (redoFlagged). */
+function bceFull(p: v128, y: v128): v128 {
+  return bceFrom(y, logFull32(p), log1pFull32(f32x4.neg(p)));
+}
+
 /**
  * C = −(B·max(log A, −100) + (1 − B)·max(log1p(−A), −100)): binary cross-entropy per element for
  * probabilities A and targets B, with PyTorch's clamp of each log. log and log1p are the unary kernel's
- * (log32, log1p32) and every other step is one float32 operation, in the composed ops' order: so the
- * result is theirs bit for bit. max propagates NaN and orders −0 < +0, as Math.max.
+ * (the fast cores, both rounding tests flagging the vector, the full cores for flagged vectors) and every
+ * other step is one float32 operation, in the composed ops' order: so the result is theirs bit for bit.
+ * max propagates NaN and orders −0 < +0, as Math.max.
  */
 export function binaryCrossEntropy(n: i32): void {
   const end = vecBytes(n);
   for (let i: usize = 0; i < end; i += 16) {
     const p = v128.load(A + i), y = v128.load(B + i);
-    const lp = f32x4.max(log32(p), kf(4));
-    const lq = f32x4.max(log1p32(f32x4.neg(p)), kf(4));
-    const s = f32x4.add(f32x4.mul(y, lp), f32x4.mul(f32x4.sub(kf(0), y), lq));
-    v128.store(C + i, f32x4.neg(s));
+    v128.store(C + i, bceFrom(y, logFast32(p, i, false), log1pFast32(f32x4.neg(p), i, true)));
   }
+  redoFlagged(BCE, end);
 }
 
 /**
