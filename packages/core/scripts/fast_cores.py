@@ -255,11 +255,99 @@ def log_bounds(c, cells, prel, R):
         Ts.append(threshold(worst[name] + 2 * u))  # Math.log, Math.log1p: < 1 ulp
     T = max(Ts)
     print(f'  T (log, log1p) ≥ {T} = 2^{mp.nstr(log2(T), 5)}')
+    return rest
+
+
+# ── 2^f − 1, |f| ≤ 1/2: tanh ─────────────────────────────────────────────
+
+def expm1_core():
+    print('expm1 core: 2^f − 1 ≈ f·Q(f), Q = b0 + b1 f + … + b7 f^7 on |f| ≤ 1/2 (relative minimax, degree 8)')
+    H = mp.mpf('0.5')
+    g = lambda f: (mp.power(2, f) - 1) / f
+    b = [f64(x) for x in remez(g, lambda f: 1 / g(f), 7, -H, H)]
+    print('  coefficients:', ', '.join(repr(float(x)) for x in b))
+    # Relative error h(f) = Q(f)/g(f) − 1. g(f) = Σ_(j≥0) ln2^(j+1) f^j/(j+1)!, so Q − g has the small coefficients
+    # b_j − ln2^(j+1)/(j+1)! (j ≤ 7) and the tail −Σ_(j≥8) ln2^(j+1) f^j/(j+1)!; g ≥ g(−1/2) > 0.82 and
+    # |g'| ≤ g'(1/2) < 0.35 on the interval, so |h'| ≤ (|(Q − g)'| + |Q − g|·0.35/0.82)/0.82 with both bounded
+    # through those coefficients.
+    ln2 = mp.log(2)
+    t = lambda j: ln2 ** (j + 1) / mp.factorial(j + 1)
+    dq = [b[j] - t(j) for j in range(8)]
+    tail = sum(t(j) * H ** j for j in range(8, 40))
+    dtail = sum(j * t(j) * H ** (j - 1) for j in range(8, 40))
+    QmG = sum(abs(d) * H ** j for j, d in enumerate(dq)) + tail
+    dQmG = sum(j * abs(d) * H ** (j - 1) for j, d in enumerate(dq) if j > 0) + dtail
+    gmin = g(-H)
+    dh = (dQmG + QmG * mp.mpf('0.35') / gmin) / gmin
+    N = 100000
+    hmax = max(abs(mp.polyval(b[::-1], f) / g(f) - 1) for f in (-H + 2 * H * (k + mp.mpf('0.5')) / N for k in range(N)))
+    approx = hmax + dh * (H / N)
+    show('approximation error (relative)', approx)
+    f = B(H)
+    f2 = f * f
+    a = [const(b[2 * i]) + const(b[2 * i + 1]) * f for i in range(4)]
+    Q = a[0] + f2 * (a[1] + f2 * (a[2] + f2 * a[3]))
+    evalrel = Q.E / gmin + u  # Q's error relative to Q ≥ g(−1/2), then the product f·Q
+    show('evaluation error (relative)', evalrel)
+    return b, approx + evalrel
+
+
+def tanh_bounds(eq):
+    print('tanh |x| = em/(em + 2), em = 2^y − 1, y = |x|·(2·log2 e) (|x| clamped to ≤ 9.5), k = round(y), f = y − k,')
+    print('  em = 2^k·(2^f − 1) + (2^k − 1): the product and 2^k − 1 exact, one rounding in the sum')
+    # y = fl(|x|·C), C = 2·log2 e rounded: relative error ≤ u + |C − 2·log2 e|/(2·log2 e); 2^y − 1 changes by
+    # ln2·2^y·Δy, relative to 2^y − 1: (y·ln2·2^y/(2^y − 1))·(Δy/y) ≤ 19.1·(Δy/y) for y ≤ 27.5.
+    C = f64(2 / mp.log(2))
+    ry = u + abs(C - 2 / mp.log(2)) / (2 / mp.log(2))
+    yred = 27.5 * mp.log(2) * 2 ** mp.mpf(27.5) / (2 ** mp.mpf(27.5) - 1) * ry
+    # 2^k·q̂ + 2^k − 1: the error 2^k·|2^f − 1|·eq relative to 2^(k+f) − 1 is ≤ 2·eq (k = 1, f = −1/2; k = 0: eq).
+    em = 2 * eq + u + yred
+    show('em (relative)', em)
+    # em/(em + 2): em's error scaled by 2/(em + 2) ≤ 1, then the sum and the division: + 2u.
+    d = em + 2 * u
+    show('tanh fast (relative)', d)
+    # Math.tanh (fdlibm): expm1 (< 1 ulp) and up to three roundings: ≤ 8u generously.
+    T = threshold(d + 8 * u)
+    print(f'  T (tanh) ≥ {T} = 2^{mp.nstr(log2(T), 5)}')
+    return T
+
+
+# ── softplus, logSigmoid: max(x, 0) + log1p(e^−|x|), min(x, 0) − log1p(e^−|x|) ─────
+
+def softplus_bounds(e_exp, prel, rest, c, cells):
+    print('softplus, logSigmoid: e = e^−|x| (exp2 core, |x| ≤ 87), l = log1p(e) by the ln core (u = 1 + e in (1, 2])')
+    # e's error ε moves log1p(e) by ≤ ε·e/(1 + e) ≤ ε·log1p(e). r = fl(e·s + (s − 1)): s − 1 exact (k ∈ {0, 1}),
+    # e·s rounded (e is a full float64 now): ≤ u·(e·s + |r|); none for interval 74 (s = 1, r = e exactly).
+    worst = mp.mpf(0)
+    for j, (lo, hi32, hi64) in enumerate(cells):
+        for k in (0, 1):
+            ulo, uhi = lo * 2 ** k, hi64 * 2 ** k
+            if uhi <= 1 or ulo > 2:
+                continue
+            ulo = max(ulo, mp.mpf(1))
+            uhi = min(uhi, mp.mpf(2))
+            if k == 0 and j == 74:
+                continue
+            es = (uhi - 1) * c[j] / 2 ** k
+            rmax = max(abs(lo * c[j] - 1), abs(hi64 * c[j] - 1))
+            worst = max(worst, u * (es + rmax) / (1 - 2 ** mp.mpf(-8)) / mp.log(ulo))
+    show('r rounding (relative to log1p e, worst interval)', worst)
+    dl = e_exp + prel + rest + worst
+    # softplus: 0 + l or x + l with x > 0 (no cancellation): + u. logSigmoid likewise.
+    d = dl + u
+    show('softplus / logSigmoid fast (relative)', d)
+    # TS: Math.exp (2u, moving log1p by ≤ 2u relative), Math.log1p (2u), the sum (u): 5u; 8u generously.
+    T = threshold(d + 8 * u)
+    print(f'  T (softplus, logSigmoid) ≥ {T} = 2^{mp.nstr(log2(T), 5)}')
     return T
 
 
 if __name__ == '__main__':
     c, err = exp2_core()
     exp_family(err)
+    red = mp.log(2) * (87 * abs(f64(1 / mp.log(2)) - 1 / mp.log(2)) + mp.mpf(2) ** -47) * (1 + 1e-9)
     c, cells, a, prel, R = log_core()
-    log_bounds(c, cells, prel, R)
+    rest = log_bounds(c, cells, prel, R)
+    b, eq = expm1_core()
+    tanh_bounds(eq)
+    softplus_bounds(err + red, prel, rest, c, cells)

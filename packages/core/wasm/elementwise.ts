@@ -24,10 +24,9 @@
  * value once to float32, as the TS kernels do with Math, and give the TS kernels' results bit for bit: checked
  * over all 2³² float32 inputs of each function (the test does every 4099th; TAPEGRAD_EXHAUSTIVE=1 runs all): no
  * input differs, and every finite result is the correctly rounded one. Two kinds of float64 core:
- * - Full precision (a few float64 ulps, ≈ 1e−16 relative): tanh, softplus, logSigmoid, softmax's exp, and every
- *   fallback below. These could differ from Math only where a float64 value lies within ~1e−16 of a float32
- *   rounding boundary; none does.
- * - Fast, with a rounding test (Ziv's): exp, sigmoid, log, log1p (and so binaryCrossEntropy). A fast core's
+ * - Full precision (a few float64 ulps, ≈ 1e−16 relative): softmax's exp and every fallback below. These could
+ *   differ from Math only where a float64 value lies within ~1e−16 of a float32 rounding boundary; none does.
+ * - Fast, with a rounding test (Ziv's): the seven unary transcendentals (and so binaryCrossEntropy). A fast core's
  *   float64 value y has a proven relative error bound; adding the TS value's (V8's Math functions are fdlibm's,
  *   < 1 float64 ulp, then ≤ 3 roundings) gives δ such that y and the TS kernel's float64 value both lie within
  *   D = δ·|v| of the exact value v. Rounding to float32 is monotonic, so if no float32 rounding boundary (a
@@ -49,8 +48,16 @@
  *     (minimax). log1p takes only k and j from u and forms r = x·s + (s − 1), s = c_j·2^−k, with one rounding.
  *     < 2⁻³⁶·⁸ relative (approximation 2⁻³⁶·⁹, evaluation 2⁻⁵³, k·ln2, L_j and the sums < 2⁻⁴⁹·⁸ over all
  *     (k, j)); T = 2¹⁷ (bound 72 753). Positive subnormal x go to the full cores.
+ *   - tanh |x| = em/(em + 2), em = e^(2|x|) − 1 = 2^k·(2^f − 1) + (2^k − 1) (the product and 2^k − 1 exact),
+ *     2^f − 1 ≈ f·Q(f) of degree 8 (relative minimax, so small |x| keep their accuracy), |x| clamped to 9.5
+ *     (tanh rounds to 1 from 9.01 on): < 2⁻³⁶·⁶ relative (2^f − 1: 2⁻³⁷·⁶, doubled at k = 1); T = 2¹⁷ (bound
+ *     84 689). NaN and nonzero subnormal x go to the full cores.
+ *   - softplus, logSigmoid = max(x, 0) + l, min(x, 0) − l, l = log1p(e^−|x|): exp2Fast, then the ln core on
+ *     u = 1 + e (e·s now rounded: < 2⁻⁵¹ relative to l); e's error moves l by no more, relatively: < 2⁻³⁴·²;
+ *     T = 2¹⁹ (bound 457 111). |x| > 87 and NaN go to the full cores.
  *   Kernel time per element (8192 floats, one thread), full → fast: sigmoid 3.2 → 1.8 ns, exp 2.7 → 1.5,
- *   log 2.8 → 1.7, log1p 3.4 → 2.3, binaryCrossEntropy 6.0 → 4.9.
+ *   log 2.8 → 1.7, log1p 3.4 → 2.3, tanh 2.9 → 2.2, softplus and logSigmoid 6.7 → 3.9, binaryCrossEntropy
+ *   6.0 → 4.9.
  * Float32 arithmetic (Cephes/musl-style cores, 1–2 ulps) ran about 2× faster than the full cores (exp 1.4 vs
  * 2.7 ns per element including the copies) but moved the W2 benchmark's check value: Adam amplifies 1-ulp
  * differences in the softmax gradient's exp over 60 steps.
@@ -96,9 +103,9 @@ const G_SIGMOID = 0, G_TANH = 1;
 
 /**
  * f32 constants: 0 ONE, 1 ZERO, 2 INF, 3 NEG_INF; binary cross-entropy's 4 LOG_FLOOR (PyTorch's clamp of each log,
- * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32); 6 MIN_NORMAL 2⁻¹²⁶.
+ * −100) and 5 GRAD_FLOOR (its floor on p·(1 − p) in the gradient, 1e−12 rounded to float32); 6 MIN_NORMAL 2⁻¹²⁶; 7 TANH_CLAMP 9.5.
  */
-const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12, 1.1754943508222875e-38], 16);
+const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12, 1.1754943508222875e-38, 9.5], 16);
 /** The fast ln cores' offset: the float32 0.708984375's bits (LOG_TABLE). */
 const LOG_OFF32: i32 = 0x3f358000;
 /**
@@ -136,6 +143,10 @@ const KD: usize = memory.data<f64>([
   0.6931471805599453, // 39 LN2
   // 40..42 A2..A4: the fast ln cores' log1p(r) ≈ r + r²(A2 + A3 r + A4 r²) on |r| ≤ 2⁻⁸ (scripts/fast_cores.py)
   -0.4999999999935749, 0.33333586067364945, -0.2500027018090053,
+  2.8853900817779268, // 43 TWO_LOG2E
+  // 44..51 Q0..Q7: the fast tanh core's 2^f − 1 ≈ f·Q(f) on |f| ≤ ½ (scripts/fast_cores.py)
+  0.6931471805568806, 0.24022650696488396, 0.055504109059675615, 0.009618128942693139,
+  0.001333347886699943, 0.00015403629525016164, 1.5303592900226483e-05, 1.3215476715483558e-06,
 ], 16);
 /**
  * i64 constants: 0 exponent bias 1023, 1 musl log's offset 0x3ff0000000000000 − 0x3fe6a09e667f3bcd, 2 0x3fe6a09e667f3bcd (√½),
@@ -346,15 +357,18 @@ for (let j = 0; j < 128; j++) {
 }
 
 /**
- * log1p x on float32 lanes with the fast core, then log1pFull32's fix-ups; flags vector i where the rounding
- * test fails. Per lane: u = 1 + x (rounded), its k and interval j from the bits (the high words of
- * u − LOG_OFF's float64 bits), s = c_j·2^−k by exponent arithmetic, r = x·s + (s − 1) = (1 + x)·s − 1 with one
- * rounding (x·s is exact, s − 1 too for k ≤ 29), so u's rounding does not matter. Lanes with u ≤ 0, ∞ or NaN
- * compute garbage that the fix-ups replace.
+ * ln(1 + v) for the float64 lanes vl, vh (a vector's lanes 0–1 and 2–3) with the fast ln core, then what `op`
+ * makes of it for the float32 lanes x, rounding test and flag (vector i) included:
+ * - U_LOG1P (vl, vh = x widened): log1p x with log1pFull32's fix-ups. Lanes with 1 + x ≤ 0, ∞ or NaN compute
+ *   garbage that the fix-ups replace; |x| < 2⁻²⁴ (subnormals included) give x itself.
+ * - U_SOFTPLUS, U_LOG_SIGMOID (vl, vh = e^−|x| from exp2Fast): max(x, 0) + l, min(x, 0) − l in float64, rounded
+ *   once; lanes with |x| > 87 or NaN are flagged.
+ * Per lane: u = 1 + v (rounded), its k and interval j from the bits (the high words of u − LOG_OFF's float64
+ * bits), s = c_j·2^−k by exponent arithmetic, r = v·s + (s − 1) = (1 + v)·s − 1 with one rounding (for a
+ * float32 v, v·s is exact; s − 1 is exact for k ≤ 29), so u's rounding does not matter.
  */
-@inline function log1pFast32(x: v128, i: usize, merge: bool): v128 {
-  const xl = lo64(x), xh = hi64(x);
-  const tl = i64x2.sub(f64x2.add(kd(0), xl), kl(4)), th = i64x2.sub(f64x2.add(kd(0), xh), kl(4));
+@inline function lnPair(vl: v128, vh: v128, op: i32, x: v128, i: usize, merge: bool): v128 {
+  const tl = i64x2.sub(f64x2.add(kd(0), vl), kl(4)), th = i64x2.sub(f64x2.add(kd(0), vh), kl(4));
   const w = v128.shuffle<i32>(tl, th, 1, 3, 5, 7);
   const k = i32x4.shr_s(w, 20);
   const off = v128.and(i32x4.shr_u(w, 9), ki(8));
@@ -364,12 +378,50 @@ for (let j = 0; j < 128; j++) {
   const e3 = v128.load(LOG_TABLE + <usize>i32x4.extract_lane(off, 3));
   const sl = i64x2.sub(v128.shuffle<f64>(e0, e1, 0, 2), v128.and(tl, kl(5)));
   const sh = i64x2.sub(v128.shuffle<f64>(e2, e3, 0, 2), v128.and(th, kl(5)));
-  const lo = lnTail(f64x2.add(f64x2.mul(xl, sl), f64x2.sub(sl, kd(0))), v128.shuffle<f64>(e0, e1, 1, 3), f64x2.convert_low_i32x4_s(k));
-  const hi = lnTail(f64x2.add(f64x2.mul(xh, sh), f64x2.sub(sh, kd(0))), v128.shuffle<f64>(e2, e3, 1, 3),
+  let lo = lnTail(f64x2.add(f64x2.mul(vl, sl), f64x2.sub(sl, kd(0))), v128.shuffle<f64>(e0, e1, 1, 3), f64x2.convert_low_i32x4_s(k));
+  let hi = lnTail(f64x2.add(f64x2.mul(vh, sh), f64x2.sub(sh, kd(0))), v128.shuffle<f64>(e2, e3, 1, 3),
     f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 0, 1)));
-  flag(i, uncertain(lo, hi, 9), merge);
-  const u = f32x4.add(kf(0), x);
-  return v128.bitselect(x, logFix(u, join32(lo, hi)), f32x4.eq(u, kf(0)));
+  if (op == U_LOG1P) {
+    flag(i, uncertain(lo, hi, 9), merge);
+    const u = f32x4.add(kf(0), x);
+    return v128.bitselect(x, logFix(u, join32(lo, hi)), f32x4.eq(u, kf(0)));
+  }
+  if (op == U_SOFTPLUS) {
+    const xp = f32x4.pmax(x, kf(1));
+    lo = f64x2.add(lo64(xp), lo);
+    hi = f64x2.add(hi64(xp), hi);
+  } else {
+    const xn = f32x4.pmin(x, kf(1));
+    lo = f64x2.sub(lo64(xn), lo);
+    hi = f64x2.sub(hi64(xn), hi);
+  }
+  flag(i, v128.or(uncertain(lo, hi, 4), beyond87(x)), merge);
+  return join32(lo, hi);
+}
+
+/** log1p x on float32 lanes with the fast core (lnPair); flags vector i where the rounding test fails. */
+@inline function log1pFast32(x: v128, i: usize, merge: bool): v128 {
+  return lnPair(lo64(x), hi64(x), U_LOG1P, x, i, merge);
+}
+
+/**
+ * tanh |x| in float64 for 0 ≤ a ≤ 9.5 (clamped by the caller; tanh(9.5) rounds to 1 like every larger
+ * argument) with the fast core: em = e^(2a) − 1 = 2^k·(2^f − 1) + (2^k − 1), y = a·2·log2 e, k = round(y),
+ * f = y − k, 2^f − 1 ≈ f·Q(f) of degree 8 (relative error, so small a keep theirs), then em/(em + 2).
+ */
+@inline function tanhFast64(a: v128): v128 {
+  const y = f64x2.mul(a, kd(43));
+  const t = f64x2.add(y, kd(8));
+  const f = f64x2.sub(y, f64x2.sub(t, kd(8)));
+  const f2 = f64x2.mul(f, f);
+  const a0 = f64x2.add(kd(44), f64x2.mul(kd(45), f));
+  const a1 = f64x2.add(kd(46), f64x2.mul(kd(47), f));
+  const a2 = f64x2.add(kd(48), f64x2.mul(kd(49), f));
+  const a3 = f64x2.add(kd(50), f64x2.mul(kd(51), f));
+  const q = f64x2.mul(f, f64x2.add(a0, f64x2.mul(f2, f64x2.add(a1, f64x2.mul(f2, f64x2.add(a2, f64x2.mul(f2, a3)))))));
+  const scale = i64x2.add(i64x2.shl(t, 52), kd(0));
+  const em = f64x2.add(f64x2.mul(scale, q), f64x2.sub(scale, kd(0)));
+  return f64x2.div(em, f64x2.add(em, kd(1)));
 }
 
 /** Kernel code of binaryCrossEntropy for redoFlagged (beyond the unary codes). */
@@ -461,9 +513,33 @@ function transFull(op: i32, x: v128): v128 {
   redoFlagged(op, end);
 }
 
-@inline function transLoop(op: i32, n: i32): void {
+/**
+ * tanh on the fast core with the sign of x put back (tanh(−0) = −0); NaN and nonzero subnormal x (results
+ * outside the float32-normal range) go to the full cores with the flagged vectors.
+ */
+function tanhLoop(n: i32): void {
   const end = vecBytes(n);
-  for (let i: usize = 0; i < end; i += 16) v128.store(C + i, transFull(op, v128.load(A + i)));
+  for (let i: usize = 0; i < end; i += 16) {
+    const x = v128.load(A + i);
+    const ax = v128.and(x, ki(1));
+    const a = f32x4.pmin(ax, kf(7));
+    const lo = tanhFast64(lo64(a)), hi = tanhFast64(hi64(a));
+    v128.store(C + i, v128.or(join32(lo, hi), v128.and(x, ki(0))));
+    const odd = v128.or(f32x4.ne(x, x), v128.and(f32x4.lt(ax, kf(6)), f32x4.gt(ax, kf(1))));
+    flag(i, v128.or(uncertain(lo, hi, 9), odd), false);
+  }
+  redoFlagged(U_TANH, end);
+}
+
+/** softplus and logSigmoid: e = e^−|x| by exp2Fast, then lnPair. */
+@inline function softplusLoop(op: i32, n: i32): void {
+  const end = vecBytes(n);
+  for (let i: usize = 0; i < end; i += 16) {
+    const x = v128.load(A + i);
+    const a = v128.and(x, ki(1));
+    v128.store(C + i, lnPair(exp2Fast(f64x2.mul(lo64(a), kd(30))), exp2Fast(f64x2.mul(hi64(a), kd(30))), op, x, i, false));
+  }
+  redoFlagged(op, end);
 }
 
 /**
@@ -507,10 +583,10 @@ export function unary(op: i32, n: i32, p0: f64, p1: f64): void {
     case U_EXP: expLoop(U_EXP, n); break;
     case U_LOG: lnLoop(U_LOG, n); break;
     case U_LOG1P: lnLoop(U_LOG1P, n); break;
-    case U_TANH: transLoop(U_TANH, n); break;
+    case U_TANH: tanhLoop(n); break;
     case U_SIGMOID: expLoop(U_SIGMOID, n); break;
-    case U_SOFTPLUS: transLoop(U_SOFTPLUS, n); break;
-    default: transLoop(U_LOG_SIGMOID, n); break;
+    case U_SOFTPLUS: softplusLoop(U_SOFTPLUS, n); break;
+    default: softplusLoop(U_LOG_SIGMOID, n); break;
   }
 }
 
