@@ -75,17 +75,19 @@ export function scratchBytes(): usize {
  * Element (i, p) of op(A) is the float at a + (i·ars + p·acs)·4, element (p, j) of op(B) the float at
  * b + (p·brs + j·bcs)·4, so transposed operands and sub-blocks (one thread's rows or columns) are only
  * other strides. Pointers are byte addresses in linear memory (4-byte aligned); `scratch` is
- * scratchBytes() bytes, 64-aligned, used by this call alone.
+ * scratchBytes() bytes, 64-aligned, used by this call alone. `bias`: 0, or the address of n values
+ * added to every row of C after the product, each as its own rounded addition — C = (op(A)·op(B)) + bias,
+ * bit for bit a product followed by a broadcast add.
  */
 export function gemm(a: usize, ars: usize, acs: usize, b: usize, brs: usize, bcs: usize, c: usize, ldc: usize,
-  m: i32, k: i32, n: i32, scratch: usize): void {
-  gemmOf<f32>(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch);
+  m: i32, k: i32, n: i32, scratch: usize, bias: usize): void {
+  gemmOf<f32>(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch, bias);
 }
 
 /** float64 `gemm`: the same contract with 8-byte elements (pointers 8-byte aligned, strides in elements). */
 export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, bcs: usize, c: usize, ldc: usize,
-  m: i32, k: i32, n: i32, scratch: usize): void {
-  gemmOf<f64>(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch);
+  m: i32, k: i32, n: i32, scratch: usize, bias: usize): void {
+  gemmOf<f64>(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch, bias);
 }
 
 // ── the vector arithmetic of element type T (f32 or f64): each folds to one instruction ──
@@ -101,14 +103,18 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
 
 /** The generic driver (see the header): T is f32 or f64, E its size in bytes, NR = 32 / E columns per B panel. */
 @inline function gemmOf<T>(a: usize, ars: usize, acs: usize, b: usize, brs: usize, bcs: usize, c: usize, ldc: usize,
-  m: i32, k: i32, n: i32, scratch: usize): void {
+  m: i32, k: i32, n: i32, scratch: usize, bias: usize): void {
   const E = <usize>sizeof<T>();
   const NR = <i32>(32 / E);
   const NC = <i32>(PACK_B_BYTES / (<usize>KC * E));
   if (m <= 0 || n <= 0) return;
   const ldcb = ldc * E;
   if (k <= 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcb, 0, <usize>n * E);
+    for (let i = 0; i < m; i++) {
+      const ci = c + <usize>i * ldcb;
+      memory.fill(ci, 0, <usize>n * E);
+      if (bias != 0) for (let j = 0; j < n; j++) store<T>(ci + <usize>j * E, <T>0 + load<T>(bias + <usize>j * E));
+    }
     return;
   }
   // Equal k-blocks of at most KC (k = 300 → 2 × 150 rather than 256 + 44).
@@ -133,6 +139,8 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
     for (let pc = 0; pc < k; pc += kcb) {
       const kc = min(kcb, k - pc);
       const first = pc == 0;
+      // The bias joins in the last k-block's stores (0: none, or not the last block).
+      const lastBias = bias != 0 && pc + kc >= k ? bias + <usize>jc * E : 0;
       packB<T>(b + (<usize>pc * brs + <usize>jc * bcs) * E, brs, bcs, kc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -145,12 +153,14 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
           const nr = min(NR, nc - jr);
           const bp = pb + <usize>jr * <usize>kc * E; // panel jr/NR starts at (jr/NR)·kc·NR elements
           const cj = c + (<usize>ic * ldc + <usize>(jc + jr)) * E;
+          const bj = lastBias != 0 ? lastBias + <usize>jr * E : 0;
           if (E == 4 && nr <= NR / 2) {
             for (let ir = 0; ir < mc; ir += NM) {
               const ap = inPlaceA ? ab + (<usize>ir << 2) : pa + ((<usize>ir * <usize>kc) << 2);
               const mr = min(NM, mc - ir);
               for (let j = 0; j < nr; j += 2) {
-                microNarrow(ap, inPlaceA ? 16 : <usize>kc << 4, aStep, bp + (<usize>j << 2), kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first, tile);
+                microNarrow(ap, inPlaceA ? 16 : <usize>kc << 4, aStep, bp + (<usize>j << 2), kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first,
+                  bj != 0 ? bj + (<usize>j << 2) : 0, tile);
               }
             }
             continue;
@@ -159,7 +169,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
             const mr = min(MR, mc - ir);
             // packed: panel ir/MR starts at (ir/MR)·kc·MR elements
             const ap = inPlaceA ? ab + <usize>ir * E : pa + <usize>ir * <usize>kc * E;
-            micro<T>(ap, aStep, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, tile);
+            micro<T>(ap, aStep, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, bj, tile);
           }
         }
       }
@@ -170,7 +180,8 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
 /**
  * The 4×NR register tile: acc = A panel (kc×4, k-major; consecutive k steps `as` bytes apart: 4·E when
  * packed, A's column stride when read in place) · B panel (kc×NR, k-major); then C = acc (first k-block)
- * or C += acc; ldc is C's row stride in bytes. Only the first mr rows and nr columns of
+ * or C += acc, then C += the tile's NR bias values when `bias` ≠ 0 (the last k-block only), each a
+ * separate rounded addition; ldc is C's row stride in bytes. Only the first mr rows and nr columns of
  * the tile are inside C: those tiles go through the scratch tile `t`.
  *
  * Measured choices (V8 in Node 20, interleaved runs at n = 512, tensors in wasm memory):
@@ -179,7 +190,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
  *   hoist all the loads, spill accumulators to the stack and drop to ~32 GFLOP/s.
  * - A panels pre-broadcast to 4 lanes (plain v128.load instead of load32_splat) measured the same.
  */
-@inline function micro<T>(ap: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
+@inline function micro<T>(ap: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, bias: usize, t: usize): void {
   const E = <usize>sizeof<T>();
   const NR = <i32>(32 / E);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -207,17 +218,23 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
   }
   if (mr == MR && nr == NR) {
     const c1 = cp + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-    if (first) {
-      v128.store(cp, c00); v128.store(cp, c01, 16);
-      v128.store(c1, c10); v128.store(c1, c11, 16);
-      v128.store(c2, c20); v128.store(c2, c21, 16);
-      v128.store(c3, c30); v128.store(c3, c31, 16);
-    } else {
-      v128.store(cp, vadd<T>(v128.load(cp), c00)); v128.store(cp, vadd<T>(v128.load(cp, 16), c01), 16);
-      v128.store(c1, vadd<T>(v128.load(c1), c10)); v128.store(c1, vadd<T>(v128.load(c1, 16), c11), 16);
-      v128.store(c2, vadd<T>(v128.load(c2), c20)); v128.store(c2, vadd<T>(v128.load(c2, 16), c21), 16);
-      v128.store(c3, vadd<T>(v128.load(c3), c30)); v128.store(c3, vadd<T>(v128.load(c3, 16), c31), 16);
+    if (!first) {
+      c00 = vadd<T>(v128.load(cp), c00); c01 = vadd<T>(v128.load(cp, 16), c01);
+      c10 = vadd<T>(v128.load(c1), c10); c11 = vadd<T>(v128.load(c1, 16), c11);
+      c20 = vadd<T>(v128.load(c2), c20); c21 = vadd<T>(v128.load(c2, 16), c21);
+      c30 = vadd<T>(v128.load(c3), c30); c31 = vadd<T>(v128.load(c3, 16), c31);
     }
+    if (bias != 0) {
+      const b0 = v128.load(bias), b1 = v128.load(bias, 16);
+      c00 = vadd<T>(c00, b0); c01 = vadd<T>(c01, b1);
+      c10 = vadd<T>(c10, b0); c11 = vadd<T>(c11, b1);
+      c20 = vadd<T>(c20, b0); c21 = vadd<T>(c21, b1);
+      c30 = vadd<T>(c30, b0); c31 = vadd<T>(c31, b1);
+    }
+    v128.store(cp, c00); v128.store(cp, c01, 16);
+    v128.store(c1, c10); v128.store(c1, c11, 16);
+    v128.store(c2, c20); v128.store(c2, c21, 16);
+    v128.store(c3, c30); v128.store(c3, c31, 16);
   } else {
     // t holds the tile row by row (NR elements = 32 bytes per row).
     v128.store(t, c00); v128.store(t, c01, 16);
@@ -229,8 +246,8 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
       const dst = cp + <usize>r * ldc;
       for (let j = 0; j < nr; j++) {
         const o = <usize>j * E;
-        const v = load<T>(src + o);
-        store<T>(dst + o, first ? v : load<T>(dst + o) + v);
+        const v = first ? load<T>(src + o) : load<T>(dst + o) + load<T>(src + o);
+        store<T>(dst + o, bias != 0 ? v + load<T>(bias + o) : v);
       }
     }
   }
@@ -241,9 +258,11 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
  * (lanes j, j + 1 of the B panel at `bp`), 8 accumulators as in `micro`. Each accumulator holds one
  * column of a 4-row panel, so A is read as vectors and B splatted. Every element is summed over k in
  * the same order, with the same separate multiply and add, as in `micro`: results are bit-identical
- * whichever tile computes them. The first mr rows and nr columns are written through the scratch tile t.
+ * whichever tile computes them, and the bias (`bias` ≠ 0: the tile's first column's value) is added as there.
+ * The first mr rows and nr columns are written through the scratch tile t.
  */
-@inline function microNarrow(ap: usize, ps: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, t: usize): void {
+@inline function microNarrow(ap: usize, ps: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool,
+  bias: usize, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -273,10 +292,11 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
   for (let j = 0; j < nr; j++) {
     const src = t + (<usize>(j * NM) << 2);
     const dst = cp + (<usize>j << 2);
+    const bv = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : 0;
     for (let r = 0; r < mr; r++) {
-      const v = load<f32>(src + (<usize>r << 2));
       const d = dst + <usize>r * ldc;
-      store<f32>(d, first ? v : load<f32>(d) + v);
+      const v = first ? load<f32>(src + (<usize>r << 2)) : load<f32>(d) + load<f32>(src + (<usize>r << 2));
+      store<f32>(d, bias != 0 ? v + bv : v);
     }
   }
 }

@@ -52,11 +52,13 @@ export interface Kernels extends OptimizerKernels {
    * Batched out = op(A) @ op(B) (contiguous batch × m × n, overwritten). See kernels/ts/matmul.ts for the operand layout.
    * aStable / bStable: the caller guarantees that array's contents never change while it is reachable
    * (a pristine tensor's storage), so an implementation may keep a copy of it keyed by the array
-   * (the WebAssembly GEMM does; the TS kernel ignores them).
+   * (the WebAssembly GEMM does; the TS kernel ignores them). bias: null, or n values (the dtype of out) added
+   * to every row of every item after the product, each sum rounded to out's dtype — bit for bit the product
+   * followed by a broadcast add (the `affine` op).
    */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
     aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset?: number, bOffset?: number,
-    aStable?: boolean, bStable?: boolean): void;
+    aStable?: boolean, bStable?: boolean, bias?: FloatArray | null): void;
   /**
    * Fused activation backward from the output y and the incoming gradient dy (same length; out may be
    * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²). Each intermediate is rounded to the

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import type { FloatArray } from '../../src/dtype';
 import { matmul } from '../../src/kernels/ts/matmul';
+import { tsKernels } from '../../src/kernels/ts';
 import { SENTINEL, TRANS, baseCase, gemmCaseArb, gemmOperands, type GemmCase } from '../support/gemm_cases';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -64,6 +65,20 @@ describe('kernels/ts matmul', () => {
       }
     });
   }
+
+  it('adds a bias after the product: bit for bit the product followed by the broadcast add kernel', () => {
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      for (const [batch, m, k, n] of [[1, 9, 300, 13], [2, 5, 3, 1], [3, 70, 0, 6], [1, 1, 40, 100]] as const) {
+        const a = new ctor(batch * m * k).map((_, i) => Math.sin(i + 1) * 3), b = new ctor(k * n).map((_, i) => Math.cos(i) / 7);
+        const bias = new ctor(n).map((_, i) => 0.1 + i / 3);
+        const plain = new ctor(batch * m * n), fused = new ctor(batch * m * n), added = new ctor(batch * m * n);
+        matmul(a, b, plain, batch, m, k, n, m * k, 0, false, false);
+        matmul(a, b, fused, batch, m, k, n, m * k, 0, false, false, 0, 0, false, false, bias);
+        tsKernels.binary('add', plain, [batch, m, n], bias, [n], added, [batch, m, n]);
+        expect(Array.from(fused)).toEqual(Array.from(added));
+      }
+    }
+  });
 
   it('writes zeros when k = 0 and nothing when m or n = 0', () => {
     const out = new Float32Array(2 * 3 * 4).fill(Number.NaN);

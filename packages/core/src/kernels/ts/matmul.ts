@@ -38,13 +38,17 @@ const SMALL = 64;
  * Batched C = op(A) @ op(B), written into `out` (contiguous, batch × m × n, overwritten, not accumulated).
  * Batch item i: A starts at a[aOffset + i*aBatchStride]; it is m×k row-major, or, when transA, stored k×m row-major (so op(A)=Aᵀ).
  * B starts at b[bOffset + i*bBatchStride]; it is k×n row-major, or, when transB, stored n×k row-major.
- * A batch stride of 0 broadcasts that operand over the batch.
+ * A batch stride of 0 broadcasts that operand over the batch. aStable / bStable are ignored here (see the
+ * kernel interface). `bias` (n values, or null) is added to every row of every item after the product,
+ * each sum rounded to out's dtype: exactly the product followed by a broadcast add.
  */
 export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
-  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0): void {
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
+  _aStable = false, _bStable = false, bias: FloatArray | null = null): void {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   if (k <= 0) {
     out.fill(0, 0, batch * m * n);
+    if (bias !== null) addBias(out, batch * m, n, bias);
     return;
   }
   // A stack of contiguous row-major A's times one shared B is a single (batch·m)×k GEMM.
@@ -61,6 +65,14 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: num
     const aBase = aOffset + t * aBatchStride, bBase = bOffset + t * bBatchStride, cBase = t * mn;
     if (small) direct(a, aBase, ars, acs, b, bBase, brs, bcs, out, cBase, m, k, n);
     else gemm(a, aBase, ars, acs, b, bBase, brs, bcs, out, cBase, m, k, n);
+  }
+  if (bias !== null) addBias(out, batch * m, n, bias);
+}
+
+/** out[r, j] += bias[j] for the first `rows` rows of n (each sum rounded to out's dtype on store). */
+function addBias(out: FloatArray, rows: number, n: number, bias: FloatArray): void {
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++, o++) out[o] = out[o]! + bias[j]!;
   }
 }
 

@@ -254,15 +254,15 @@ const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  */
 export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false): void {
+  aStable = false, bStable = false, bias: FloatArray | null = null): void {
   if (m * n * k >= TINY) {
-    if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable)) return;
-    } else if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
-      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable)) return;
+    if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias)) return;
+    } else if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array && (bias === null || bias instanceof Float64Array)) {
+      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias)) return;
     }
   }
-  tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset);
+  tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
 }
 
 /**
@@ -271,19 +271,20 @@ export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch:
  * thread (setNumThreads). Returns false, having written nothing, when WebAssembly SIMD is
  * unavailable or memory cannot grow enough; the caller then uses another kernel. aStable / bStable:
  * the caller guarantees that array's contents never change while it is reachable, so its copy in
- * wasm memory may be kept and reused by later products (see the header).
+ * wasm memory may be kept and reused by later products (see the header). bias: null or n values added to
+ * every row of C after the product (as the kernel interface says).
  */
 export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable);
+  aStable = false, bStable = false, bias: Float32Array | null = null): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
 }
 
 /** wasmMatmulF32 for float64 operands (the module's gemm64). */
 export function wasmMatmulF64(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable);
+  aStable = false, bStable = false, bias: Float64Array | null = null): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
 }
 
 // ── resident operands ─────────────────────────────────────────────────────
@@ -346,7 +347,7 @@ const fresh: (Resident | FloatArray)[] = [];
 /** The WebAssembly product for operands and output of one element type (float32 or float64). */
 function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number,
-  aStable: boolean, bStable: boolean): boolean {
+  aStable: boolean, bStable: boolean, bias: FloatArray | null): boolean {
   if (batch <= 0 || m <= 0 || n <= 0) return true;
   const r = instance();
   if (!r) return false;
@@ -373,7 +374,8 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const cByte = regionAt + regionBytes;
   const aByte = cByte + align64(cLen * es);
   const bByte = aByte + (aRes ? 0 : align64(copyLength(a, aLo, aHi) * es));
-  const end = bByte + (bRes ? 0 : align64(copyLength(b, bLo, bHi) * es));
+  const biasByte = bByte + (bRes ? 0 : align64(copyLength(b, bLo, bHi) * es));
+  const end = biasByte + (bias === null ? 0 : align64(n * es));
   // The kernel's edge tiles may read up to 64 bytes past an operand (values that reach no stored element).
   if (!ensureMemory(r, end + READ_SLACK)) {
     for (let i = 0; i < fresh.length; i += 2) (fresh[i] as Resident).valid = false; // reserved but never filled
@@ -389,17 +391,19 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const cAt = cByte / es;
   const a0 = (aRes ? aRes.at / es : copyIn(a, aLo, aHi, aByte / es)) + aOffset;
   const b0 = (bRes ? bRes.at / es : copyIn(b, bLo, bHi, bByte / es)) + bOffset;
+  if (bias !== null) heapFor(bias).set(bias.length === n ? bias : bias.subarray(0, n), biasByte / es);
+  const biasAt = bias === null ? 0 : biasByte;
   // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
   const ars = transA ? 1 : k, acs = transA ? m : 1;
   const brs = transB ? 1 : n, bcs = transB ? k : 1;
   if (p) {
     p.run({ a: a0 * es, ars, acs, b: b0 * es, brs, bcs, c: cByte, ldc: n, m, k, n,
-      batch, aItem: aBatchStride * es, bItem: bBatchStride * es, cItem: mn * es, elementBytes: es });
+      batch, aItem: aBatchStride * es, bItem: bBatchStride * es, cItem: mn * es, elementBytes: es, bias: biasAt });
   } else {
     const scratch = scratchAt(r, 0);
     const gemm = es === 8 ? r.gemm64 : r.gemm;
     for (let t = 0; t < batch; t++) {
-      gemm((a0 + t * aBatchStride) * es, ars, acs, (b0 + t * bBatchStride) * es, brs, bcs, cByte + t * mn * es, n, m, k, n, scratch);
+      gemm((a0 + t * aBatchStride) * es, ars, acs, (b0 + t * bBatchStride) * es, brs, bcs, cByte + t * mn * es, n, m, k, n, scratch, biasAt);
     }
   }
   if (viewsAt !== cByte) {

@@ -27,11 +27,11 @@
 // 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done
 // Float64 parameters (from byte PARAMS): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
 // 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
-// 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64)
+// 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64) · 18 bias (0: none)
 const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8;
 const INT_SLOTS = 16;
 const PARAMS = 64;
-const N_PARAMS = 18;
+const N_PARAMS = 19;
 /** Elements of the operand every task repacks, up to which a product is cut into more tasks than threads (see run). */
 const SMALL_REPACK = 1 << 16;
 /** The fewest rows (or columns) of C in a task when there are more tasks than threads. */
@@ -56,9 +56,9 @@ export const poolTuning = {
   wakeEarly: true,
 };
 
-/** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch): the module's exports gemm and gemm64 (packages/core/wasm/gemm.ts). */
+/** gemm(a, ars, acs, b, brs, bcs, c, ldc, m, k, n, scratch, bias): the module's exports gemm and gemm64 (packages/core/wasm/gemm.ts). */
 export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
-  m: number, k: number, n: number, scratch: number) => void;
+  m: number, k: number, n: number, scratch: number, bias: number) => void;
 
 /**
  * Claims and runs tasks of the current job until none are left; returns how many it ran.
@@ -74,10 +74,11 @@ function runTasks(I: Int32Array, F: Float64Array, gemm32: GemmFn, gemm64: GemmFn
     const a = F[0]! + item * F[11]!, b = F[3]! + item * F[12]!, c = F[6]! + item * F[13]!;
     if (F[16] === 1) {
       // columns lo … lo + F[14] of op(B) and C
-      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * es, F[4]!, F[5]!, c + lo * es, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch);
+      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * es, F[4]!, F[5]!, c + lo * es, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch,
+        F[18] === 0 ? 0 : F[18]! + lo * es);
     } else {
       // rows lo … lo + F[14] of op(A) and C
-      gemm(a + lo * F[1]! * es, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * es, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch);
+      gemm(a + lo * F[1]! * es, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * es, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch, F[18]!);
     }
     Atomics.add(I, 2, 1);
     if (Atomics.load(I, 8) !== 0) Atomics.notify(I, 2); // the caller sleeps until the last task is done
@@ -98,7 +99,7 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
   const { gemm, gemm64 } = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
   const buffer = (d.memory as { buffer: SharedArrayBuffer }).buffer;
   const I = new Int32Array(buffer, d.control, 16);
-  const F = new Float64Array(buffer, d.control + 64, 18);
+  const F = new Float64Array(buffer, d.control + 64, 19);
   let seen = -1; // joins a job already under way
   for (;;) {
     let g = Atomics.load(I, 0);
@@ -207,6 +208,8 @@ export interface GemmJob {
   batch: number; aItem: number; bItem: number; cItem: number;
   /** 4: float32 (gemm), 8: float64 (gemm64). */
   elementBytes: 4 | 8;
+  /** Byte address of the n bias values added to every row of C, or 0. */
+  bias: number;
 }
 
 /**
@@ -295,7 +298,7 @@ export class GemmPool {
     F[6] = job.c; F[7] = job.ldc;
     F[8] = m; F[9] = job.k; F[10] = n;
     F[11] = job.aItem; F[12] = job.bItem; F[13] = job.cItem;
-    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0; F[17] = job.elementBytes;
+    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0; F[17] = job.elementBytes; F[18] = job.bias;
     const count = batch * tasksPerItem;
     Atomics.store(I, COUNT, count);
     Atomics.store(I, DONE, 0);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
+import { tsKernels } from '../../../src/kernels/ts';
 import { wasmMatmul, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
@@ -108,6 +109,30 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
     tsMatmul(a, b, ref, 1, m, k, n, 0, 0, true, false, 0, 0);
     for (let j = 0; j < n; j++) expect(out[j]).toBeNaN();
     for (let i = n; i < m * n; i++) expect(Math.abs(out[i]! - ref[i]!)).toBeLessThan(1e-5);
+  });
+
+  it('a bias is added after the product: bit for bit the product followed by the TS broadcast add, in every path', () => {
+    // Shapes through every store of the kernel: full and edge 4×8 tiles, the narrow tile (n mod 8 ∈ 1…4), Aᵀ read
+    // in place (n ≤ 32), several k-blocks (k > 256, the bias joins only the last), k = 0, and batches.
+    const shapes = [[37, 600, 45], [300, 257, 25], [16, 9, 1], [5, 70, 3], [81, 33, 12], [9, 20, 130], [6, 0, 7]] as const;
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      const run = (ctor === Float32Array ? wasmAnySize : wasm64AnySize) as (...args: unknown[]) => void;
+      for (const [m, k, n] of shapes) {
+        for (const [transA, transB] of TRANS) {
+          for (const batch of [1, 2]) {
+            const a = new ctor(batch * m * k), b = new ctor(k * n), bias = new ctor(n);
+            fillRandom(a, m + 7 * k);
+            fillRandom(b, n + 3);
+            fillRandom(bias, k + 11);
+            const plain = new ctor(batch * m * n), fused = new ctor(batch * m * n), added = new ctor(batch * m * n);
+            run(a, b, plain, batch, m, k, n, m * k, 0, transA, transB, 0, 0);
+            run(a, b, fused, batch, m, k, n, m * k, 0, transA, transB, 0, 0, false, false, bias);
+            tsKernels.binary('add', plain, [batch, m, n], bias, [n], added, [batch, m, n]);
+            expect(Array.from(fused)).toEqual(Array.from(added));
+          }
+        }
+      }
+    }
   });
 
   it('wasmMatmul: WASM for large float32 and float64, exactly the TS kernel for mixed and tiny products', () => {
@@ -265,7 +290,7 @@ describe('kernels/wasm gemm_module.ts', () => {
     const a = heap.subarray(aAt / 4, aAt / 4 + m * k), b = heap.subarray(bAt / 4, bAt / 4 + k * n);
     fillRandom(a, 5);
     fillRandom(b, 6);
-    e['gemm']!(aAt, 1, m, bAt, n, 1, cAt, n, m, k, n, scratch); // Aᵀ stored k×m: row stride 1, column stride m
+    e['gemm']!(aAt, 1, m, bAt, n, 1, cAt, n, m, k, n, scratch, 0); // Aᵀ stored k×m: row stride 1, column stride m; no bias
     const ref = new Float32Array(m * n);
     tsMatmul(a, b, ref, 1, m, k, n, 0, 0, true, false);
     const got = heap.subarray(cAt / 4, cAt / 4 + m * n);

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { defaultThreads, threadsSupported } from '../../../src/kernels/wasm/pool';
-import { TRANS, baseCase, checkAgainstTs, checkAgainstTs64, type Float32GemmKernel, type Float64GemmKernel } from '../../support/gemm_cases';
+import { TRANS, baseCase, checkAgainstTs, checkAgainstTs64, fillRandom, type Float32GemmKernel, type Float64GemmKernel } from '../../support/gemm_cases';
+import { tsKernels } from '../../../src/kernels/ts';
 
 const wasm: Float32GemmKernel = (...args) => {
   if (!wasmMatmulF32(...args)) throw new Error('the WebAssembly path declined the product');
@@ -65,6 +66,21 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
     checkLargeProducts();
     expect(poolStats()).toEqual({ threads: 1, workerTasks: 0 });
   }, 60_000);
+
+  it('a bias reaches every task: rows and columns split over 2 threads, bit for bit the product plus the TS add', () => {
+    setNumThreads(2);
+    for (const [m, k, n] of [[6, 300, 1000], [2900, 60, 9], [203, 130, 77]] as const) {
+      const a = new Float32Array(m * k), b = new Float32Array(k * n), bias = new Float32Array(n);
+      fillRandom(a, m);
+      fillRandom(b, k);
+      fillRandom(bias, n);
+      const plain = new Float32Array(m * n), fused = new Float32Array(m * n), added = new Float32Array(m * n);
+      wasm(a, b, plain, 1, m, k, n, 0, 0, false, false, 0, 0);
+      if (!wasmMatmulF32(a, b, fused, 1, m, k, n, 0, 0, false, false, 0, 0, false, false, bias)) throw new Error('declined');
+      tsKernels.binary('add', plain, [m, n], bias, [n], added, [m, n]);
+      expect(Array.from(fused)).toEqual(Array.from(added));
+    }
+  });
 
   it('results do not depend on the thread count: every thread runs the same blocking, bit for bit', () => {
     const n = 260, k = 520, a = new Float32Array(n * k), b = new Float32Array(n * k);
