@@ -31,7 +31,7 @@ export {
   sum, mean, max, min, variance, var, std, logSumExp, argmax, argmin, type Axis, type VarianceOptions,
 } from './ops/reduce';
 // ops: matrix products
-export { matmul } from './ops/matmul';
+export { affine, matmul } from './ops/matmul';
 // ops: shape
 export {
   reshape, broadcastTo, expand, permute, transpose, slice, narrow, pad, concat, stack, split, squeeze, unsqueeze, flatten,

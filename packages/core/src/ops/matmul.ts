@@ -10,6 +10,7 @@ import { kernels } from '../kernels/registry';
 import { allocate } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, type Shape } from '../shape';
 import { broadcastTo, reshape } from './shape';
+import { sum } from './reduce';
 
 function describeOperand(shape: Shape, trans: boolean): string {
   return trans ? `${formatShape(shape)}ᵀ` : formatShape(shape);
@@ -106,4 +107,48 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     c = reshape(c, s);
   }
   return c;
+}
+
+/** One affine map on 2-D x: x·w + b with the bias added by the product's kernel (see affine). */
+const affine2d: Op<[Tensor, Tensor, Tensor]> = defineOp({
+  name: 'affine',
+  forward: (x: Tensor, w: Tensor, b: Tensor) => {
+    const m = x.shape[0]!, k = x.shape[1]!, n = w.shape[1]!;
+    const out = allocate(x.dtype, m * n);
+    // As in matmulT: read without counting as a `.data` access, so pristine operands may stay resident.
+    const stableX = pristineStorage(x) !== null, stableW = pristineStorage(w) !== null;
+    kernels.matmul(storageOf(x), storageOf(w), out, 1, m, k, n, 0, 0, false, false, 0, 0, stableX, stableW, storageOf(b));
+    return new Tensor(out, [m, n], x.dtype);
+  },
+  // y = x·w + b: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy (all differentiable, so second order works).
+  backward: (dy, { inputs: [x, w], needsGrad }) => [
+    needsGrad[0] ? matmulT(dy, w!, false, true) : null,
+    needsGrad[1] ? matmulT(x!, dy, true, false) : null,
+    needsGrad[2] ? sum(dy, 0) : null,
+  ],
+});
+
+/**
+ * The affine map x @ w + b in one pass: x of shape [..., k] (1-D: a single row), w [k, n], b [n]. The
+ * bias is added by the product's kernel as it stores C, so there is no separate broadcast add and no
+ * intermediate x @ w tensor; the result equals add(matmul(x, w), b) bit for bit. Like torch.addmm(b, x, w)
+ * (and F.linear, whose weight is stored transposed, [n, k]). Gradients: dx = dy·wᵀ, dw = Σ xᵀ·dy,
+ * db = Σ dy over all leading dimensions.
+ * @example affine(ones([2, 3]), ones([3, 4]), zeros([4])).shape // [2, 4]
+ */
+export function affine(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  if (!(x instanceof Tensor) || !(w instanceof Tensor) || !(b instanceof Tensor)) {
+    throw new Error('affine: x, w and b must all be Tensors');
+  }
+  if (w.ndim !== 2) throw new Error(`affine: w must be 2-D [k, n], got shape ${formatShape(w.shape)}`);
+  const k = w.shape[0]!, n = w.shape[1]!;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== k) {
+    throw new Error(`affine: x has shape ${formatShape(x.shape)} but w has shape ${formatShape(w.shape)}; the last dimension of x must be ${k}`);
+  }
+  if (b.ndim !== 1 || b.shape[0] !== n) {
+    throw new Error(`affine: b must have shape [${n}] (one value per column of w), got ${formatShape(b.shape)}; use add(matmul(x, w), b) for other broadcasts`);
+  }
+  if (x.ndim === 2) return affine2d(x, w, b);
+  const lead = x.shape.slice(0, -1);
+  return reshape(affine2d(reshape(x, [sizeOf(lead), k]), w, b), [...lead, n]);
 }

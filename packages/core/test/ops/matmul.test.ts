@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { matmul, tensor, Tensor } from '../../src/index';
+import { add, affine, matmul, tensor, Tensor } from '../../src/index';
 import { matmulT } from '../../src/ops/matmul';
 import { arb, gradcheckProperty } from '../../src/testing/index';
 
@@ -95,5 +95,36 @@ describe('matmul', () => {
     expect(() => matmul(tensor(1), tensor([1]))).toThrow(/at least 1 dimension/);
     expect(() => matmul(tensor(new Float32Array(12), { shape: [2, 2, 3] }), tensor(new Float32Array(9), { shape: [3, 3, 1] }))).toThrow(/batch dimensions \[2\] and \[3\]/);
     expect(() => matmul(tensor([[1]]), tensor([[1]], { dtype: 'float64' }))).toThrow(/matmul: dtype mismatch/);
+  });
+});
+
+describe('affine', () => {
+  /** x of rank 1–3 with last dimension k, w [k, n], b [n]. */
+  const affineOperands = fc.tuple(dim, dim, fc.array(dim, { minLength: 0, maxLength: 2 })).chain(([k, n, lead]) =>
+    fc.tuple(arb.tensor({ shape: [...lead, k] }), arb.tensor({ shape: [k, n] }), arb.tensor({ shape: [n] })));
+
+  it('equals add(matmul(x, w), b) bit for bit (float32 and float64; small and kernel-sized products)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const shape of [[5], [3, 5], [2, 3, 5], [300, 40], [7, 50, 40]]) {
+        const k = shape[shape.length - 1]!, n = 33;
+        const x = tensor(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(i)), { shape, dtype });
+        const w = tensor(Array.from({ length: k * n }, (_, i) => Math.cos(3 * i)), { shape: [k, n], dtype });
+        const b = tensor(Array.from({ length: n }, (_, i) => i / 7 - 2), { dtype });
+        const fused = affine(x, w, b), composed = add(matmul(x, w), b);
+        expect(fused.shape).toEqual(composed.shape);
+        expect(Array.from(fused.data)).toEqual(Array.from(composed.data));
+      }
+    }
+  });
+  it('gradients: first and second order (float64, property-based; x of rank 1–3)', () => {
+    fc.assert(gradcheckProperty(affine, [affineOperands]), { numRuns: 30 });
+    fc.assert(gradcheckProperty(affine, [affineOperands], { secondOrder: true }), { numRuns: 10 });
+  });
+  it('errors name the shapes and what to do', () => {
+    const w = tensor(new Float32Array(6), { shape: [3, 2] });
+    expect(() => affine(tensor([1, 2]), w, tensor([0, 0]))).toThrow(/affine: x has shape \[2\] but w has shape \[3,2\]; the last dimension of x must be 3/);
+    expect(() => affine(tensor([1, 2, 3]), w, tensor([0, 0, 0]))).toThrow(/affine: b must have shape \[2\].*got \[3\]; use add\(matmul\(x, w\), b\)/);
+    expect(() => affine(tensor([1, 2, 3]), tensor([1, 2, 3]), tensor([0]))).toThrow(/affine: w must be 2-D \[k, n\], got shape \[3\]/);
+    expect(() => affine(tensor([1, 2, 3]), w, tensor([0, 0], { dtype: 'float64' }))).toThrow(/affine: dtype mismatch/);
   });
 });

@@ -2,7 +2,7 @@
  * The fully connected layer: Linear (y = x @ W + b, W of shape [in, out]) and its pure function
  * `linear(x, weight, bias)`, which Maxout and tied layers reuse.
  */
-import { Generator, Tensor, add, matmul, type DType, type Shape } from '@tapegrad/core';
+import { Generator, Tensor, affine, matmul, type DType, type Shape } from '@tapegrad/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { varianceScaling, type InitOptions, type Initializer } from '../init';
@@ -14,8 +14,8 @@ function shapeStr(shape: readonly number[]): string {
 
 /**
  * The affine map y = x @ W + b for x of shape [..., in], W of shape [in, out] and b of shape [out]
- * (leading dimensions are a batch; a 1-D x gives a 1-D y). The gradients come from matmul and add:
- * ∂L/∂x = dy @ Wᵀ, ∂L/∂W = Σ_batch xᵀ @ dy, ∂L/∂b = Σ_batch dy.
+ * (leading dimensions are a batch; a 1-D x gives a 1-D y). With a bias it is core's `affine`, which adds b
+ * as the product is stored (no separate broadcast add): ∂L/∂x = dy @ Wᵀ, ∂L/∂W = Σ_batch xᵀ @ dy, ∂L/∂b = Σ_batch dy.
  * @example linear(ones([2, 3]), ones([3, 4]), zeros([4])).shape // [2, 4]
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -30,8 +30,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias !== null && (!(bias instanceof Tensor) || bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw new Error(`linear: the bias must have shape [${outF}] (one per output unit), got ${bias instanceof Tensor ? shapeStr(bias.shape) : typeof bias}`);
   }
-  const y = matmul(x, weight);
-  return bias === null ? y : add(y, bias);
+  return bias === null ? matmul(x, weight) : affine(x, weight, bias);
 }
 
 /**
