@@ -110,9 +110,9 @@ const K: usize = memory.data<f32>([1.0, 0.0, Infinity, -Infinity, -100.0, 1e-12,
 const LOG_OFF32: i32 = 0x3f358000;
 /**
  * i32 constants: 0 the sign bit, 1 the other bits (|x|), 2 the low 29 bits (MASK29), 3 87.0's bits; rounding-test
- * pairs (T − 2²⁸, 2T + 1, see `uncertain`): 4, 5 exp and sigmoid (T = 2¹⁹); the fast ln cores': 6 LOG_OFF32,
- * 7 sign and exponent bits, 8 the table offset mask (entry j at 16·j); 9, 10 the rounding-test pair of log and
- * log1p (T = 2¹⁷).
+ * pairs (T − 2²⁸, 2T + 1, see `uncertain`): 4, 5 for T = 2¹⁹ (exp, sigmoid, softplus, logSigmoid); the fast ln
+ * cores': 6 LOG_OFF32, 7 sign and exponent bits, 8 the table offset mask (entry j at 16·j); 9, 10 the pair for
+ * T = 2¹⁷ (log, log1p, tanh).
  */
 const KI: usize = memory.data<i32>([
   0x80000000, 0x7fffffff, 0x1fffffff, 0x42ae0000, (1 << 19) - (1 << 28), (2 << 19) + 1,
@@ -124,7 +124,8 @@ const KI: usize = memory.data<i32>([
  * lands in the low mantissa bits), r = x − k·ln2 with fdlibm's ln2 hi/lo split (k·hi is exact),
  * e^r − 1 = r + r²·P(r), P the Taylor polynomial 1/2! + r/3! + … + r¹⁰/12! (truncation ≤ 1.7e−16 on
  * |r| ≤ ln2/2). log: musl/fdlibm log, x = 2^k·(1 + f), 1 + f in [√½, √2), s = f/(2 + f),
- * ln(1 + f) = f − f²/2 + s·(f²/2 + R(s²)) with R's Lg1…Lg7 (< 1 ulp in float64).
+ * ln(1 + f) = f − f²/2 + s·(f²/2 + R(s²)) with R's Lg1…Lg7 (< 1 ulp in float64). Slots 30–51: the fast
+ * cores' (the header and scripts/fast_cores.py).
  */
 const KD: usize = memory.data<f64>([
   1.0, 2.0, 0.5, 0.0, // 0 ONE, 1 TWO, 2 HALF, 3 ZERO
@@ -255,6 +256,7 @@ const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0,
   return f64x2.add(log64(u), v128.and(corr, f64x2.eq(corr, corr)));
 }
 
+// LOG_TABLE, filled when the module is instantiated (its start function).
 for (let j = 0; j < 128; j++) {
   const c = <f64><f32>(1.0 / <f64>reinterpret<f32>(LOG_OFF32 + (j << 16) + (1 << 15)));
   store<f64>(LOG_TABLE + (<usize>j << 4), c);

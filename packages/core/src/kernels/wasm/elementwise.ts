@@ -11,8 +11,9 @@
  * What runs in WebAssembly (float32 arrays at or above the size thresholds below), with the TS
  * kernel's results (the module's header has the details):
  * - unary: neg, abs, square, sqrt, reciprocal, relu, clamp, leakyRelu (bit for bit), and exp, log, log1p,
- *   tanh, sigmoid, softplus, logSigmoid, computed in float64 and rounded once like the TS kernel's Math:
- *   bit for bit equal to it on all 2³² float32 inputs;
+ *   tanh, sigmoid, softplus, logSigmoid, computed in float64 and rounded once like the TS kernel's Math (a
+ *   fast core where a rounding test proves the float32 result, the full-precision cores elsewhere): bit for
+ *   bit equal to it on all 2³² float32 inputs;
  * - binary: add, sub, mul, div, maximum, minimum and the comparisons (bit for bit), when b (or a) has the
  *   output's size, is a scalar, a row vector (the last axis, broadcast over the rows) or a column
  *   vector (one value per row, broadcast along the last axis);
@@ -43,7 +44,8 @@ import { instantiate } from './load';
 /*
  * Size thresholds (elements): below them the TS kernel runs. Measured here (Node 20, per call, TS kernel
  * vs the WASM path): a WASM call costs a fixed ~30–60 ns (dispatch, copies in and out, a view lookup) plus
- * ~0.1 ns per element for cheap ops and ~3 ns for the float64 transcendentals, against ~1 ns (cheap) and
+ * ~0.1 ns per element for cheap ops and ~3 ns for the float64 transcendentals (1.5–4 ns since their fast
+ * cores, which only lowers the crossovers below), against ~1 ns (cheap) and
  * 7–18 ns (Math.exp … softplus) per element in the TS kernel. Crossovers: neg / add / mul by a scalar at
  * 32–48 elements (at 64: 68 vs 41 ns, 103 vs 66 ns), exp / tanh / sigmoid at 8 (16: 113 vs 79 ns),
  * sum / max over everything at 16–32, row sums and softmax over rows of 10 at 16–32. Each threshold
