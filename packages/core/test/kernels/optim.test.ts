@@ -192,7 +192,15 @@ describe('optimizer kernels vs naive references', () => {
       });
 
       it('adamaxStep: u = max(β2·u, |d| + ε)', () => {
-        const opts = fc.record({ lr, beta1: decay, beta2: decay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+        // NOTE: keep β2 ≥ 0.5, for the reason given at nadamStep below: with β2 near 0, u forgets earlier
+        // gradients, each step is a fixed-size sign d/(|d| + ε), and opposite steps cancel p. The step's last-ulp
+        // error (u·|step|: the kernel's clr·m/u against the reference's (lr/bc1)·(m/u)) then becomes p's whole
+        // relative error once p is small, and weight decay feeds it back through d/(|d| + ε) with a gain up to 1/ε.
+        // fast-check found both: float32, p = 0, g = −1.1e-3, 0, 0, β1 = β2 = 0, ε = 1e-10, wd = 3.4e-6 → p −0.4988
+        // vs −0.4995; float64, g = 0.257, 0, 0, lr = 0.0275, wd = 0.297 → 0.01354403855 vs 0.01354403841. The
+        // bit-exact float32 test below keeps every β2.
+        const beta2 = fc.oneof(fc.constantFrom(0.5, 0.9, 0.99, 0.999), fc.double({ min: 0.5, max: 0.999, noNaN: true }));
+        const opts = fc.record({ lr, beta1: decay, beta2, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
         fc.assert(fc.property(problem((n) => fc.tuple(vec(n), vec(n, positive), opts)), ({ p, grads, extra: [m0, u0, o] }) => {
           const bc1 = (k: number) => 1 - o.beta1 ** (o.t0 + k);
           agree(dtype, p, { m: m0, u: u0 }, grads,
