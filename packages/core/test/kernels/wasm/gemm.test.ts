@@ -22,6 +22,13 @@ const wasmAnySize: Float32GemmKernel = (...args) => {
 
 const check = (c: GemmCase, kernel: Float32GemmKernel = wasmAnySize): void => checkAgainstTs(c, kernel);
 
+/** The first n columns of a rows × width row-major matrix, row-major, as numbers. */
+function leadingColumns(src: ArrayLike<number>, rows: number, width: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) out.push(src[i * width + j]!);
+  return out;
+}
+
 /** The float64 WASM path at every size. */
 const wasm64AnySize: Float64GemmKernel = (...args) => {
   if (!wasmMatmulF64(...args)) throw new Error('the WebAssembly path declined the float64 product');
@@ -71,9 +78,7 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
         const narrow = new Float32Array(m * n), full = new Float32Array(m * (n + 8));
         wasmAnySize(a, b, narrow, 1, m, k, n, 0, 0, transA, transB, 0, 0);
         wasmAnySize(a, wideB, full, 1, m, k, n + 8, 0, 0, transA, transB, 0, 0);
-        const fullFirst = new Float32Array(m * n);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) fullFirst[i * n + j] = full[i * (n + 8) + j]!;
-        expect(Array.from(narrow)).toEqual(Array.from(fullFirst));
+        expect(Array.from(narrow)).toEqual(leadingColumns(full, m, n + 8, n));
       }
     }
   });
@@ -87,14 +92,11 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
         const a = new ctor(k * m), wide = new ctor(k * (n + 40));
         fillRandom(a, m + k);
         fillRandom(wide, n + 3);
-        const b = new ctor(k * n);
-        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[p * n + j] = wide[p * (n + 40) + j]!;
+        const b = ctor.from(leadingColumns(wide, k, n + 40, n));
         const inPlace = new ctor(m * n), packed = new ctor(m * (n + 40));
         (run as (...args: unknown[]) => void)(a, b, inPlace, 1, m, k, n, 0, 0, true, false, 0, 0);
         (run as (...args: unknown[]) => void)(a, wide, packed, 1, m, k, n + 40, 0, 0, true, false, 0, 0);
-        const first = new ctor(m * n);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) first[i * n + j] = packed[i * (n + 40) + j]!;
-        expect(Array.from(inPlace)).toEqual(Array.from(first));
+        expect(Array.from(inPlace)).toEqual(leadingColumns(packed, m, n + 40, n));
       }
     }
     // Row 0 of op(A) = Aᵀ (A's column 0) holds NaN and Infinity. An edge tile of rows 4–7 (m = 5) reads
