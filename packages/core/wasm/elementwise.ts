@@ -297,13 +297,20 @@ for (let j = 0; j < 128; j++) {
 @inline function exp2Fast(y: v128): v128 {
   const t = f64x2.add(y, kd(8));
   const f = f64x2.sub(y, f64x2.sub(t, kd(8)));
+  return i64x2.add(poly8(f, 31), i64x2.shl(t, 52));
+}
+
+/**
+ * Σ_{j<8} kd(c + j)·f^j for the fast cores: pairs (kd(c+2i) + kd(c+2i+1)·f) combined by Horner in f²
+ * (c is a constant at every call, so the inlined loads keep constant offsets).
+ */
+@inline function poly8(f: v128, c: i32): v128 {
   const f2 = f64x2.mul(f, f);
-  const a0 = f64x2.add(kd(31), f64x2.mul(kd(32), f));
-  const a1 = f64x2.add(kd(33), f64x2.mul(kd(34), f));
-  const a2 = f64x2.add(kd(35), f64x2.mul(kd(36), f));
-  const a3 = f64x2.add(kd(37), f64x2.mul(kd(38), f));
-  const p = f64x2.add(a0, f64x2.mul(f2, f64x2.add(a1, f64x2.mul(f2, f64x2.add(a2, f64x2.mul(f2, a3))))));
-  return i64x2.add(p, i64x2.shl(t, 52));
+  const a0 = f64x2.add(kd(c), f64x2.mul(kd(c + 1), f));
+  const a1 = f64x2.add(kd(c + 2), f64x2.mul(kd(c + 3), f));
+  const a2 = f64x2.add(kd(c + 4), f64x2.mul(kd(c + 5), f));
+  const a3 = f64x2.add(kd(c + 6), f64x2.mul(kd(c + 7), f));
+  return f64x2.add(a0, f64x2.mul(f2, f64x2.add(a1, f64x2.mul(f2, f64x2.add(a2, f64x2.mul(f2, a3))))));
 }
 
 /**
@@ -415,12 +422,7 @@ for (let j = 0; j < 128; j++) {
   const y = f64x2.mul(a, kd(43));
   const t = f64x2.add(y, kd(8));
   const f = f64x2.sub(y, f64x2.sub(t, kd(8)));
-  const f2 = f64x2.mul(f, f);
-  const a0 = f64x2.add(kd(44), f64x2.mul(kd(45), f));
-  const a1 = f64x2.add(kd(46), f64x2.mul(kd(47), f));
-  const a2 = f64x2.add(kd(48), f64x2.mul(kd(49), f));
-  const a3 = f64x2.add(kd(50), f64x2.mul(kd(51), f));
-  const q = f64x2.mul(f, f64x2.add(a0, f64x2.mul(f2, f64x2.add(a1, f64x2.mul(f2, f64x2.add(a2, f64x2.mul(f2, a3)))))));
+  const q = f64x2.mul(f, poly8(f, 44));
   const scale = i64x2.add(i64x2.shl(t, 52), kd(0));
   const em = f64x2.add(f64x2.mul(scale, q), f64x2.sub(scale, kd(0)));
   return f64x2.div(em, f64x2.add(em, kd(1)));
