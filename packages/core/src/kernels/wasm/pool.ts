@@ -22,12 +22,15 @@
  * may use only their parameters and globals (hence the numeric slot indices, listed below).
  */
 
-// ── control block: Int32 slots, then Float64 job parameters ────────────────────────────────
+// ── control block: Int32 slots, then Uint32 job parameters ─────────────────────────────────
 // Int32 slots: 0 generation · 1 next task · 2 tasks done · 3 task count · 4 sleepers · 5 stop · 6 failed ·
 // 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done
-// Float64 parameters (from byte PARAMS): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
+// Uint32 parameters (from byte PARAMS; all are byte addresses, strides or counts in wasm32's range): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
 // 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
 // 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64) · 18 bias (0: none)
+// Why integers: a worker runs runTasks a few thousand times in a long training run, mostly in V8's
+// interpreter, where a Float64Array load or an inexact division makes a heap number. Integer loads and
+// integer arithmetic stay small integers, so a worker's task loop allocates nothing and its heap stays flat.
 const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8;
 const INT_SLOTS = 16;
 const PARAMS = 64;
@@ -64,21 +67,21 @@ export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: numbe
  * Claims and runs tasks of the current job until none are left; returns how many it ran.
  * Self-contained: it is also the workers' code.
  */
-function runTasks(I: Int32Array, F: Float64Array, gemm32: GemmFn, gemm64: GemmFn, scratch: number): number {
+function runTasks(I: Int32Array, P: Uint32Array, gemm32: GemmFn, gemm64: GemmFn, scratch: number): number {
   for (let ran = 0; ; ran++) {
     const t = Atomics.add(I, 1, 1);
     if (t >= Atomics.load(I, 3)) return ran;
     // Every parameter is read after the claim: a claimed task belongs to the job now open.
-    const es = F[17]!, gemm = es === 8 ? gemm64 : gemm32;
-    const per = F[15]!, item = Math.floor(t / per), lo = (t - item * per) * F[14]!;
-    const a = F[0]! + item * F[11]!, b = F[3]! + item * F[12]!, c = F[6]! + item * F[13]!;
-    if (F[16] === 1) {
-      // columns lo … lo + F[14] of op(B) and C
-      gemm(a, F[1]!, F[2]!, b + lo * F[5]! * es, F[4]!, F[5]!, c + lo * es, F[7]!, F[8]!, F[9]!, Math.min(F[14]!, F[10]! - lo), scratch,
-        F[18] === 0 ? 0 : F[18]! + lo * es);
+    const es = P[17]!, gemm = es === 8 ? gemm64 : gemm32;
+    const per = P[15]!, item = (t - t % per) / per, lo = (t - item * per) * P[14]!;
+    const a = P[0]! + item * P[11]!, b = P[3]! + item * P[12]!, c = P[6]! + item * P[13]!;
+    if (P[16] === 1) {
+      // columns lo … lo + P[14] of op(B) and C
+      gemm(a, P[1]!, P[2]!, b + lo * P[5]! * es, P[4]!, P[5]!, c + lo * es, P[7]!, P[8]!, P[9]!, Math.min(P[14]!, P[10]! - lo), scratch,
+        P[18] === 0 ? 0 : P[18]! + lo * es);
     } else {
-      // rows lo … lo + F[14] of op(A) and C
-      gemm(a + lo * F[1]! * es, F[1]!, F[2]!, b, F[4]!, F[5]!, c + lo * F[7]! * es, F[7]!, Math.min(F[14]!, F[8]! - lo), F[9]!, F[10]!, scratch, F[18]!);
+      // rows lo … lo + P[14] of op(A) and C
+      gemm(a + lo * P[1]! * es, P[1]!, P[2]!, b, P[4]!, P[5]!, c + lo * P[7]! * es, P[7]!, Math.min(P[14]!, P[8]! - lo), P[9]!, P[10]!, scratch, P[18]!);
     }
     Atomics.add(I, 2, 1);
     if (Atomics.load(I, 8) !== 0) Atomics.notify(I, 2); // the caller sleeps until the last task is done
@@ -99,15 +102,17 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
   const { gemm, gemm64 } = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
   const buffer = (d.memory as { buffer: SharedArrayBuffer }).buffer;
   const I = new Int32Array(buffer, d.control, 16);
-  const F = new Float64Array(buffer, d.control + 64, 19);
+  const P = new Uint32Array(buffer, d.control + 64, 19);
   let seen = -1; // joins a job already under way
   for (;;) {
     let g = Atomics.load(I, 0);
     if (g === seen) {
       let until = performance.now() + d.spinMs;
       let spins = 0;
+      // The clock is read every 16384 spins (~100 µs here): each performance.now() returns a heap number,
+      // and reading it every 1024 spins made a worker allocate ~1 MB/s while idle (W5's growth).
       while ((g = Atomics.load(I, 0)) === seen) {
-        if ((++spins & 1023) === 0 && performance.now() > until) {
+        if ((++spins & 16383) === 0 && performance.now() > until) {
           Atomics.add(I, 4, 1);
           Atomics.wait(I, 0, seen);
           Atomics.sub(I, 4, 1);
@@ -119,7 +124,7 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
     seen = g;
     if (Atomics.load(I, 5) !== 0) return;
     try {
-      Atomics.add(I, 7, run(I, F, gemm, gemm64, d.scratch));
+      Atomics.add(I, 7, run(I, P, gemm, gemm64, d.scratch));
     } catch {
       // Count the failed task as done so the caller does not wait for it, and tell it to stop using threads.
       Atomics.store(I, 6, 1);
@@ -219,7 +224,7 @@ export interface GemmJob {
 export class GemmPool {
   readonly threads: number;
   private readonly I: Int32Array;
-  private readonly F: Float64Array;
+  private readonly P: Uint32Array;
   private readonly workers: { terminate(): unknown }[] = [];
   private broken = false;
   /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
@@ -229,7 +234,7 @@ export class GemmPool {
     private readonly scratchOf: (i: number) => number, threads: number) {
     this.threads = threads;
     this.I = new Int32Array(memory.buffer, control, INT_SLOTS);
-    this.F = new Float64Array(memory.buffer, control + PARAMS, N_PARAMS);
+    this.P = new Uint32Array(memory.buffer, control + PARAMS, N_PARAMS);
     this.I.fill(0);
     Atomics.store(this.I, NEXT, CLOSED);
     const NodeWorker = nodeBuiltin<{ Worker?: WorkerCtor }>('node:worker_threads')?.Worker;
@@ -283,7 +288,7 @@ export class GemmPool {
    * in quiet phases (4.2–4.3 both).
    */
   run(job: GemmJob): void {
-    const { I, F } = this;
+    const { I, P } = this;
     const { m, n, batch } = job;
     const splitCols = n > m;
     const len = splitCols ? n : m;
@@ -293,12 +298,12 @@ export class GemmPool {
     const perItem = Math.max(1, Math.ceil(Math.max(this.threads, wanted) / batch));
     const size = Math.ceil(len / perItem / unit) * unit;
     const tasksPerItem = Math.ceil(len / size);
-    F[0] = job.a; F[1] = job.ars; F[2] = job.acs;
-    F[3] = job.b; F[4] = job.brs; F[5] = job.bcs;
-    F[6] = job.c; F[7] = job.ldc;
-    F[8] = m; F[9] = job.k; F[10] = n;
-    F[11] = job.aItem; F[12] = job.bItem; F[13] = job.cItem;
-    F[14] = size; F[15] = tasksPerItem; F[16] = splitCols ? 1 : 0; F[17] = job.elementBytes; F[18] = job.bias;
+    P[0] = job.a; P[1] = job.ars; P[2] = job.acs;
+    P[3] = job.b; P[4] = job.brs; P[5] = job.bcs;
+    P[6] = job.c; P[7] = job.ldc;
+    P[8] = m; P[9] = job.k; P[10] = n;
+    P[11] = job.aItem; P[12] = job.bItem; P[13] = job.cItem;
+    P[14] = size; P[15] = tasksPerItem; P[16] = splitCols ? 1 : 0; P[17] = job.elementBytes; P[18] = job.bias;
     const count = batch * tasksPerItem;
     Atomics.store(I, COUNT, count);
     Atomics.store(I, DONE, 0);
@@ -306,7 +311,7 @@ export class GemmPool {
     Atomics.add(I, GEN, 1);
     if (Atomics.load(I, SLEEPERS) > 0) Atomics.notify(I, GEN);
     try {
-      runTasks(I, F, this.gemm, this.gemm64, this.scratchOf(0));
+      runTasks(I, P, this.gemm, this.gemm64, this.scratchOf(0));
       // Tasks still running were claimed by workers: they finish in at most one task's time.
       this.waitDone(count);
     } finally {
