@@ -27,13 +27,14 @@ export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noA
 
 /**
  * Builds that differ from `<name>.ts with ASC_FLAGS`: the GEMM is compiled twice, both importing
- * their memory (the loader sizes it): once for an ordinary memory (one thread) and once for a shared
- * one that the worker pool's threads all instantiate (4 GiB maximum: shared memories must declare one).
+ * their memory (the loader sizes it): once alone for an ordinary memory (one thread), and once as
+ * threads.ts (the GEMM plus the elementwise kernels' pool entry) for a shared memory that the worker
+ * pool's threads all instantiate (4 GiB maximum: shared memories must declare one).
  */
 const SPECIAL_BUILDS = {
   gemm: { source: 'gemm', flags: [...ASC_FLAGS, '--importMemory', '--initialMemory', '1'] },
   gemm_shared: {
-    source: 'gemm',
+    source: 'threads',
     flags: [...ASC_FLAGS, '--importMemory', '--sharedMemory', '--enable', 'threads', '--initialMemory', '1', '--maximumMemory', '65536'],
   },
 };

@@ -72,20 +72,35 @@ const CHUNK: i32 = 8192;
 /** Bytes after each buffer for whole-vector loops running past the data. */
 const BUF_BYTES: i32 = CHUNK * 4 + 64;
 
-const A: usize = memory.data(BUF_BYTES, 64);
-const B: usize = memory.data(BUF_BYTES, 64);
-const C: usize = memory.data(BUF_BYTES, 64);
-/** One flag byte per f32x4 of a chunk (and 8 bytes of slack for the u64 reads): the fast paths' rounding tests. */
-const FLAGS: usize = memory.data(CHUNK / 4 + 16, 16);
+/** Bytes of a flags block: one flag byte per f32x4 of a chunk, and 8 bytes of slack for the u64 reads. */
+const FLAG_BYTES: i32 = CHUNK / 4 + 16;
+/*
+ * The static buffers. The pool's build (threads.ts: shared memory, `--enable threads`) has none: it runs
+ * only runRange, on the caller's arrays, and an imported memory would need their zeros spelled out in the binary.
+ */
+const A0: usize = ASC_FEATURE_THREADS ? 0 : memory.data(BUF_BYTES, 64);
+const B0: usize = ASC_FEATURE_THREADS ? 0 : memory.data(BUF_BYTES, 64);
+const C0: usize = ASC_FEATURE_THREADS ? 0 : memory.data(BUF_BYTES, 64);
+const FLAGS0: usize = ASC_FEATURE_THREADS ? 0 : memory.data(FLAG_BYTES, 16);
+
+/*
+ * The buffers every kernel below reads (A, B) and writes (C), and the rounding tests' flags: the static
+ * buffers above, except inside runRange, which points them at arrays elsewhere in memory. They are
+ * globals, so each instance (each thread of the worker pool) has its own.
+ */
+let A: usize = A0;
+let B: usize = B0;
+let C: usize = C0;
+let FLAGS: usize = FLAGS0;
 
 /** Floats per buffer. */
 export function chunk(): i32 { return CHUNK; }
 /** Byte address of buffer A (input, first operand). */
-export function bufA(): usize { return A; }
+export function bufA(): usize { return A0; }
 /** Byte address of buffer B (second operand). */
-export function bufB(): usize { return B; }
+export function bufB(): usize { return B0; }
 /** Byte address of buffer C (result). */
-export function bufC(): usize { return C; }
+export function bufC(): usize { return C0; }
 
 // ── op codes (the loader's UNARY / BINARY / REDUCE / GRAD tables mirror these)
 
@@ -721,6 +736,36 @@ export function binaryCrossEntropyBackward(n: i32): void {
     const den = f32x4.max(f32x4.mul(p, f32x4.sub(kf(0), p)), kf(5));
     v128.store(C + i, f32x4.div(num, den));
   }
+}
+
+// ── one task of the worker pool ───────────────────────────────────────────
+
+/** Kernels runRange runs: a unary op (its U_* code in `op`), or binaryCrossEntropy. */
+const RUN_UNARY = 0, RUN_BCE = 1;
+
+/**
+ * The worker pool's entry (packages/core/src/kernels/wasm/pool.ts): kernel `kind` over n elements of
+ * arrays already in memory — C = op(A), or C = binaryCrossEntropy(A, B) — at byte addresses a, b, c,
+ * a chunk at a time with this instance's A, B, C pointed into those arrays (no copies), and `flags`
+ * (FLAG_BYTES = 2064 bytes of the calling thread's scratch) for the rounding tests. Each element is computed
+ * by the same code as through the static buffers, so the results are the loader's bit for bit.
+ * Whole-vector loops read and write up to 12 bytes past n: the caller leaves that slack after the
+ * arrays and cuts them between threads only at multiples of CHUNK.
+ */
+export function runRange(kind: i32, op: i32, a: usize, b: usize, c: usize, n: i32, flags: usize): void {
+  FLAGS = flags;
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = min(CHUNK, n - i), at = <usize>i << 2;
+    A = a + at;
+    B = b + at;
+    C = c + at;
+    if (kind == RUN_UNARY) unary(op, len, 0, 0);
+    else binaryCrossEntropy(len);
+  }
+  A = A0;
+  B = B0;
+  C = C0;
+  FLAGS = FLAGS0;
 }
 
 // ── reductions ────────────────────────────────────────────────────────────

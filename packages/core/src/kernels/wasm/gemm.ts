@@ -28,7 +28,7 @@ import { matmul as tsMatmul } from '../ts/matmul';
 import { GEMM_WASM_BASE64 } from './gemm_module';
 import { decodeBase64 } from './load';
 import { GEMM_SHARED_WASM_BASE64 } from './gemm_shared_module';
-import { CONTROL_BYTES, GemmPool, defaultThreads, threadsSupported, type GemmFn } from './pool';
+import { CONTROL_BYTES, KernelPool, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from './pool';
 
 /**
  * Below this many multiply-adds (m·n·k) the TS kernel is used. Measured here (Node 20, per call): the WASM
@@ -71,6 +71,8 @@ interface GemmExports {
   scratchBytes(): number;
   gemm: GemmFn;
   gemm64: GemmFn;
+  /** The shared build only (threads.ts). */
+  runRange?: RangeFn;
 }
 
 /** The runtime's WebAssembly object, or undefined where there is none. */
@@ -104,6 +106,8 @@ interface Runtime {
   module: object;
   gemm: GemmFn;
   gemm64: GemmFn;
+  /** The elementwise kernels' pool entry: in the shared build only. */
+  runRange: RangeFn | undefined;
   /** First byte after the module's static data (64-aligned): the control block starts here. */
   dataEnd: number;
   /** Bytes of one thread's scratch (packed panels). */
@@ -144,7 +148,8 @@ function instantiate(api: WasmApi, shared: boolean): Runtime {
   const memory = new api.Memory(shared ? { initial: 64, maximum: MAX_PAGES, shared: true } : { initial: 64 });
   const module = new api.Module(decodeBase64(shared ? GEMM_SHARED_WASM_BASE64 : GEMM_WASM_BASE64));
   const exp = new api.Instance(module, { env: { memory } }).exports as GemmExports;
-  return { memory, shared, module, gemm: exp.gemm, gemm64: exp.gemm64, dataEnd: exp.dataEnd() >>> 0, scratchBytes: exp.scratchBytes() >>> 0 };
+  return { memory, shared, module, gemm: exp.gemm, gemm64: exp.gemm64, runRange: exp.runRange, dataEnd: exp.dataEnd() >>> 0,
+    scratchBytes: exp.scratchBytes() >>> 0 };
 }
 
 function setViews(r: Runtime): void {
@@ -156,7 +161,7 @@ function setViews(r: Runtime): void {
 // ── threads ───────────────────────────────────────────────────────────────
 
 let requestedThreads: number | undefined;
-let pool: GemmPool | null = null;
+let pool: KernelPool | null = null;
 
 /**
  * Sets how many threads large float32 products use on the WebAssembly backend: the calling thread
@@ -194,12 +199,12 @@ export function poolStats(): { threads: number; workerTasks: number } {
 const scratchAt = (r: Runtime, i: number): number => r.dataEnd + CONTROL_BYTES + i * r.scratchBytes;
 
 /** The pool for the current thread count, started on first use; null for one thread. */
-function currentPool(r: Runtime): GemmPool | null {
+function currentPool(r: Runtime): KernelPool | null {
   const threads = effectiveThreads();
-  if (threads === 1) return null;
+  if (threads === 1 || r.runRange === undefined) return null;
   if (pool === null) {
     if (!ensureMemory(r, scratchAt(r, threads))) return null;
-    pool = new GemmPool(r.module, r.memory, r.gemm, r.gemm64, r.dataEnd, (i) => scratchAt(r, i), threads);
+    pool = new KernelPool(r.module, r.memory, r.gemm, r.gemm64, r.runRange, r.dataEnd, (i) => scratchAt(r, i), threads);
   }
   return pool;
 }
@@ -418,5 +423,37 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
     cViews.set(key, view);
   }
   out.set(view);
+  return true;
+}
+
+// ── elementwise kernels on the pool ───────────────────────────────────────
+
+/** Floats per runRange chunk: the elementwise module's CHUNK (packages/core/wasm/elementwise.ts). */
+const RANGE_CHUNK = 8192;
+
+/**
+ * out = the elementwise module's kernel `kind` (0: the unary op with code `op` of x; 1: binaryCrossEntropy
+ * of probabilities x and targets y) on every pool thread, each taking chunks of RANGE_CHUNK elements:
+ * x (and y) are copied into shared memory after the resident region, the threads run runRange
+ * (packages/core/wasm/elementwise.ts) on them, and the result is copied out. Bit for bit the elementwise
+ * module's streamed result: every element runs the same code. Returns false, having written nothing,
+ * when there is no pool (one thread or no shared memory) or memory cannot grow; the caller then streams.
+ */
+export function pooledElementwise(kind: 0 | 1, op: number, x: Float32Array, y: Float32Array | null, out: Float32Array): boolean {
+  const r = instance();
+  if (!r) return false;
+  const p = currentPool(r);
+  if (p === null) return false;
+  p.wake();
+  const start = scratchAt(r, p.threads);
+  if (regionAt !== start) resetResidents(start);
+  const n = x.length, bytes = align64(n * 4);
+  // runRange's whole-vector loops reach ≤ 12 bytes past n: inside each array's 64-byte alignment padding.
+  const xByte = regionAt + regionBytes, yByte = xByte + bytes, cByte = yByte + (y === null ? 0 : bytes);
+  if (!ensureMemory(r, cByte + bytes + READ_SLACK)) return false;
+  heap.set(x, xByte >>> 2);
+  if (y !== null) heap.set(y, yByte >>> 2);
+  p.runRange(kind, op, xByte, yByte, cByte, n, RANGE_CHUNK);
+  out.set(heap.subarray(cByte >>> 2, (cByte >>> 2) + n));
   return true;
 }

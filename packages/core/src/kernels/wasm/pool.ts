@@ -1,6 +1,7 @@
 /**
- * The worker pool behind the WebAssembly GEMM: the calling thread plus (threads − 1) workers, all
- * running the same module on one shared WebAssembly.Memory (KERNELS.md §3).
+ * The worker pool behind the WebAssembly GEMM and the costliest elementwise kernels: the calling thread
+ * plus (threads − 1) workers, all running the same module (packages/core/wasm/threads.ts: the GEMM and
+ * the elementwise kernels' runRange) on one shared WebAssembly.Memory (KERNELS.md §3).
  *
  * How a product is split. The caller writes the job (operand pointers, strides, sizes, how it is cut
  * into tasks) into a control block in shared memory, opens the task counter and bumps a generation
@@ -24,17 +25,19 @@
 
 // ── control block: Int32 slots, then Uint32 job parameters ─────────────────────────────────
 // Int32 slots: 0 generation · 1 next task · 2 tasks done · 3 task count · 4 sleepers · 5 stop · 6 failed ·
-// 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done
+// 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done · 9 workers inside runTasks
 // Uint32 parameters (from byte PARAMS; all are byte addresses, strides or counts in wasm32's range): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
 // 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
-// 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64) · 18 bias (0: none)
+// 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64) · 18 bias (0: none) ·
+// 19 job kind: 0 a product, else an elementwise job, runRange's kind + 1. An elementwise job uses
+// 0 a · 3 b · 6 c (float32 arrays) · 8 n (elements) · 9 op (the unary code) · 14 elements per task.
 // Why integers: a worker runs runTasks a few thousand times in a long training run, mostly in V8's
 // interpreter, where a Float64Array load or an inexact division makes a heap number. Integer loads and
 // integer arithmetic stay small integers, so a worker's task loop allocates nothing and its heap stays flat.
-const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8;
+const GEN = 0, NEXT = 1, DONE = 2, COUNT = 3, SLEEPERS = 4, STOP = 5, FAILED = 6, WORKER_TASKS = 7, CALLER_WAITS = 8, ACTIVE = 9;
 const INT_SLOTS = 16;
 const PARAMS = 64;
-const N_PARAMS = 19;
+const N_PARAMS = 20;
 /** Elements of the operand every task repacks, up to which a product is cut into more tasks than threads (see run). */
 const SMALL_REPACK = 1 << 16;
 /** The fewest rows (or columns) of C in a task when there are more tasks than threads. */
@@ -64,25 +67,45 @@ export type GemmFn = (a: number, ars: number, acs: number, b: number, brs: numbe
   m: number, k: number, n: number, scratch: number, bias: number) => void;
 
 /**
- * Claims and runs tasks of the current job until none are left; returns how many it ran.
- * Self-contained: it is also the workers' code.
+ * runRange(kind, op, a, b, c, n, flags): the module's elementwise pool entry (packages/core/wasm/elementwise.ts):
+ * kernel `kind` (0: unary op `op`, 1: binaryCrossEntropy) over n float32 elements at byte addresses a (, b) → c.
  */
-function runTasks(I: Int32Array, P: Uint32Array, gemm32: GemmFn, gemm64: GemmFn, scratch: number): number {
+export type RangeFn = (kind: number, op: number, a: number, b: number, c: number, n: number, flags: number) => void;
+
+/**
+ * Runs task t of the job in the parameters P: a product's rows or columns, or an elementwise job's chunks.
+ * Self-contained (it is also the workers' code); every parameter is read here, after the claim, as a
+ * claimed task belongs to the job now open.
+ */
+function runTask(t: number, P: Uint32Array, gemm32: GemmFn, gemm64: GemmFn, range: RangeFn, scratch: number): void {
+  if (P[19] !== 0) {
+    // elements lo … lo + P[14] (whole chunks), the flags block at the start of this thread's scratch
+    const lo = t * P[14]!;
+    range(P[19]! - 1, P[9]!, P[0]! + lo * 4, P[3]! + lo * 4, P[6]! + lo * 4, Math.min(P[14]!, P[8]! - lo), scratch);
+    return;
+  }
+  const es = P[17]!, gemm = es === 8 ? gemm64 : gemm32;
+  const per = P[15]!, item = (t - t % per) / per, lo = (t - item * per) * P[14]!;
+  const a = P[0]! + item * P[11]!, b = P[3]! + item * P[12]!, c = P[6]! + item * P[13]!;
+  if (P[16] === 1) {
+    // columns lo … lo + P[14] of op(B) and C
+    gemm(a, P[1]!, P[2]!, b + lo * P[5]! * es, P[4]!, P[5]!, c + lo * es, P[7]!, P[8]!, P[9]!, Math.min(P[14]!, P[10]! - lo), scratch,
+      P[18] === 0 ? 0 : P[18]! + lo * es);
+  } else {
+    // rows lo … lo + P[14] of op(A) and C
+    gemm(a + lo * P[1]! * es, P[1]!, P[2]!, b, P[4]!, P[5]!, c + lo * P[7]! * es, P[7]!, Math.min(P[14]!, P[8]! - lo), P[9]!, P[10]!, scratch, P[18]!);
+  }
+}
+
+/**
+ * Claims and runs tasks of the current job until none are left; returns how many it ran.
+ * Self-contained: it is also the workers' code (runTask comes as a parameter, as a bundler may rename it).
+ */
+function runTasks(I: Int32Array, P: Uint32Array, gemm32: GemmFn, gemm64: GemmFn, range: RangeFn, scratch: number, task: typeof runTask): number {
   for (let ran = 0; ; ran++) {
     const t = Atomics.add(I, 1, 1);
     if (t >= Atomics.load(I, 3)) return ran;
-    // Every parameter is read after the claim: a claimed task belongs to the job now open.
-    const es = P[17]!, gemm = es === 8 ? gemm64 : gemm32;
-    const per = P[15]!, item = (t - t % per) / per, lo = (t - item * per) * P[14]!;
-    const a = P[0]! + item * P[11]!, b = P[3]! + item * P[12]!, c = P[6]! + item * P[13]!;
-    if (P[16] === 1) {
-      // columns lo … lo + P[14] of op(B) and C
-      gemm(a, P[1]!, P[2]!, b + lo * P[5]! * es, P[4]!, P[5]!, c + lo * es, P[7]!, P[8]!, P[9]!, Math.min(P[14]!, P[10]! - lo), scratch,
-        P[18] === 0 ? 0 : P[18]! + lo * es);
-    } else {
-      // rows lo … lo + P[14] of op(A) and C
-      gemm(a + lo * P[1]! * es, P[1]!, P[2]!, b, P[4]!, P[5]!, c + lo * P[7]! * es, P[7]!, Math.min(P[14]!, P[8]! - lo), P[9]!, P[10]!, scratch, P[18]!);
-    }
+    task(t, P, gemm32, gemm64, range, scratch);
     Atomics.add(I, 2, 1);
     if (Atomics.load(I, 8) !== 0) Atomics.notify(I, 2); // the caller sleeps until the last task is done
   }
@@ -97,12 +120,12 @@ interface WorkerData {
 }
 
 /** A worker's life: instantiate the module on the shared memory, then wait for jobs and run their tasks. */
-function workerLoop(d: WorkerData, run: typeof runTasks): void {
-  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: { gemm: GemmFn; gemm64: GemmFn } } } }).WebAssembly;
-  const { gemm, gemm64 } = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
+function workerLoop(d: WorkerData, run: typeof runTasks, task: typeof runTask): void {
+  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: { gemm: GemmFn; gemm64: GemmFn; runRange: RangeFn } } } }).WebAssembly;
+  const { gemm, gemm64, runRange } = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
   const buffer = (d.memory as { buffer: SharedArrayBuffer }).buffer;
   const I = new Int32Array(buffer, d.control, 16);
-  const P = new Uint32Array(buffer, d.control + 64, 19);
+  const P = new Uint32Array(buffer, d.control + 64, 20);
   let seen = -1; // joins a job already under way
   for (;;) {
     let g = Atomics.load(I, 0);
@@ -123,25 +146,30 @@ function workerLoop(d: WorkerData, run: typeof runTasks): void {
     }
     seen = g;
     if (Atomics.load(I, 5) !== 0) return;
+    // Inside runTasks this worker counts as active (see KernelPool.runJob).
+    Atomics.add(I, 9, 1);
     try {
-      Atomics.add(I, 7, run(I, P, gemm, gemm64, d.scratch));
+      Atomics.add(I, 7, run(I, P, gemm, gemm64, runRange, d.scratch, task));
     } catch {
       // Count the failed task as done so the caller does not wait for it, and tell it to stop using threads.
       Atomics.store(I, 6, 1);
       Atomics.add(I, 2, 1);
+      Atomics.sub(I, 9, 1);
       return;
     }
+    Atomics.sub(I, 9, 1);
   }
 }
 
 const WORKER_BODY = `'use strict';
+const runTask = ${runTask.toString()};
 const runTasks = ${runTasks.toString()};
 const workerLoop = ${workerLoop.toString()};
 `;
 /** Node: an eval'd worker_threads script that gets its data as workerData. */
-const NODE_WORKER_SOURCE = `${WORKER_BODY}workerLoop(require('node:worker_threads').workerData, runTasks);\n`;
+const NODE_WORKER_SOURCE = `${WORKER_BODY}workerLoop(require('node:worker_threads').workerData, runTasks, runTask);\n`;
 /** Browsers: a dedicated Worker (from a Blob URL) that gets its data in its first message. */
-const BROWSER_WORKER_SOURCE = `${WORKER_BODY}self.onmessage = (e) => workerLoop(e.data, runTasks);\n`;
+const BROWSER_WORKER_SOURCE = `${WORKER_BODY}self.onmessage = (e) => workerLoop(e.data, runTasks, runTask);\n`;
 
 interface NodeWorker {
   unref(): void;
@@ -221,7 +249,7 @@ export interface GemmJob {
  * A pool of `threads − 1` workers on `memory` (shared), with its control block at byte `control` and
  * scratch blocks at scratchOf(i) (i = 0 for the caller).
  */
-export class GemmPool {
+export class KernelPool {
   readonly threads: number;
   private readonly I: Int32Array;
   private readonly P: Uint32Array;
@@ -230,8 +258,8 @@ export class GemmPool {
   /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
   private readonly canSleep = typeof (globalThis as { window?: unknown }).window === 'undefined';
 
-  constructor(module: object, memory: { buffer: ArrayBufferLike }, private readonly gemm: GemmFn, private readonly gemm64: GemmFn, control: number,
-    private readonly scratchOf: (i: number) => number, threads: number) {
+  constructor(module: object, memory: { buffer: ArrayBufferLike }, private readonly gemm: GemmFn, private readonly gemm64: GemmFn,
+    private readonly range: RangeFn, control: number, private readonly scratchOf: (i: number) => number, threads: number) {
     this.threads = threads;
     this.I = new Int32Array(memory.buffer, control, INT_SLOTS);
     this.P = new Uint32Array(memory.buffer, control + PARAMS, N_PARAMS);
@@ -288,7 +316,7 @@ export class GemmPool {
    * in quiet phases (4.2–4.3 both).
    */
   run(job: GemmJob): void {
-    const { I, P } = this;
+    const P = this.P;
     const { m, n, batch } = job;
     const splitCols = n > m;
     const len = splitCols ? n : m;
@@ -303,15 +331,40 @@ export class GemmPool {
     P[6] = job.c; P[7] = job.ldc;
     P[8] = m; P[9] = job.k; P[10] = n;
     P[11] = job.aItem; P[12] = job.bItem; P[13] = job.cItem;
-    P[14] = size; P[15] = tasksPerItem; P[16] = splitCols ? 1 : 0; P[17] = job.elementBytes; P[18] = job.bias;
-    const count = batch * tasksPerItem;
+    P[14] = size; P[15] = tasksPerItem; P[16] = splitCols ? 1 : 0; P[17] = job.elementBytes; P[18] = job.bias; P[19] = 0;
+    this.runJob(batch * tasksPerItem);
+  }
+
+  /**
+   * Runs runRange's kernel `kind` (0: the unary op with code `op`, 1: binaryCrossEntropy) over n float32
+   * elements at byte addresses a (, b) → c on every thread, in tasks of `chunk` elements (the module's
+   * CHUNK: runRange may run whole vectors past a task's end only at the arrays' end).
+   */
+  runRange(kind: number, op: number, a: number, b: number, c: number, n: number, chunk: number): void {
+    const P = this.P;
+    P[0] = a; P[3] = b; P[6] = c; P[8] = n; P[9] = op; P[14] = chunk; P[19] = kind + 1;
+    this.runJob(Math.ceil(n / chunk));
+  }
+
+  /** Opens the job written into the parameters as `count` tasks, runs tasks on this thread too, and returns once all are done. */
+  private runJob(count: number): void {
+    const I = this.I;
+    if (Atomics.load(I, ACTIVE) !== 0) {
+      // A worker is still inside runTasks from the last job, perhaps holding a claim past that job's end that it
+      // has not yet compared with the task count. Opening this job now would let that claim take one of its
+      // tasks, which would then run twice and count as done twice, so the caller could copy out a result
+      // before its last task finished. Rare (the worker leaves at its next claim, unless it was preempted just
+      // there) and not worth a wait: this job runs on this thread alone, leaving the counters as they are.
+      for (let t = 0; t < count; t++) runTask(t, this.P, this.gemm, this.gemm64, this.range, this.scratchOf(0));
+      return;
+    }
     Atomics.store(I, COUNT, count);
     Atomics.store(I, DONE, 0);
     Atomics.store(I, NEXT, 0); // open: from here on, claims get tasks of this job
     Atomics.add(I, GEN, 1);
     if (Atomics.load(I, SLEEPERS) > 0) Atomics.notify(I, GEN);
     try {
-      runTasks(I, P, this.gemm, this.gemm64, this.scratchOf(0));
+      runTasks(I, this.P, this.gemm, this.gemm64, this.range, this.scratchOf(0), runTask);
       // Tasks still running were claimed by workers: they finish in at most one task's time.
       this.waitDone(count);
     } finally {

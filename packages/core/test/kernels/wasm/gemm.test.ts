@@ -265,14 +265,15 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
 // The committed module must be what the source compiles to (npm test needs no build step).
 
 describe('kernels/wasm gemm_module.ts', () => {
-  it('both builds decode to valid WebAssembly modules exporting gemm, gemm64, dataEnd and scratchBytes and importing their memory', () => {
+  it('both builds decode to valid WebAssembly modules exporting gemm, gemm64, dataEnd and scratchBytes (the shared one also runRange) and importing their memory', () => {
     // WebAssembly's classes are not in the project's type libs (ES2022, no DOM): typed locally.
     const wa = (globalThis as unknown as { WebAssembly: {
       Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[]; imports(module: object): { module: string; name: string; kind: string }[] };
     } }).WebAssembly;
-    for (const base64 of [GEMM_WASM_BASE64, GEMM_SHARED_WASM_BASE64]) {
+    for (const [base64, extra] of [[GEMM_WASM_BASE64, []], [GEMM_SHARED_WASM_BASE64, ['runRange']]] as const) {
       const module = new wa.Module(Buffer.from(base64, 'base64'));
-      expect(wa.Module.exports(module).map((e) => e.name).sort()).toEqual(['dataEnd', 'gemm', 'gemm64', 'memory', 'scratchBytes']);
+      // The shared build (wasm/threads.ts) adds the elementwise kernels' pool entry.
+      expect(wa.Module.exports(module).map((e) => e.name).sort()).toEqual(['dataEnd', 'gemm', 'gemm64', 'memory', ...extra, 'scratchBytes']);
       expect(wa.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     }
   });

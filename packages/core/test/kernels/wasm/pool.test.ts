@@ -1,7 +1,8 @@
 /**
- * The worker pool (kernels/wasm/pool.ts) through the WebAssembly GEMM: products big enough to be split
- * agree with the TS kernel whatever the thread count, the workers really take part, the thread count
- * is validated, and a Node program that used the pool exits on its own.
+ * The worker pool (kernels/wasm/pool.ts) through the WebAssembly GEMM and the pooled elementwise kernels:
+ * products and elementwise calls big enough to be split agree with the TS kernels whatever the thread
+ * count, the workers really take part, the thread count is validated, and a Node program that used the
+ * pool exits on its own.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
-import { defaultThreads, threadsSupported } from '../../../src/kernels/wasm/pool';
+import { CONTROL_BYTES, KernelPool, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from '../../../src/kernels/wasm/pool';
+import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
+import { MIN_POOLED, wasmBinaryCrossEntropyF32, wasmUnaryF32 } from '../../../src/kernels/wasm/elementwise';
+import type { UnaryKernelOp } from '../../../src/kernels/kernels';
 import { TRANS, baseCase, checkAgainstTs, checkAgainstTs64, fillRandom, type Float32GemmKernel, type Float64GemmKernel } from '../../support/gemm_cases';
 import { tsKernels } from '../../../src/kernels/ts';
 
@@ -40,6 +44,46 @@ function checkLargeProducts(): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The unary ops that run on the pool from MIN_POOLED elements (the transcendentals). */
+const POOLED_UNARY: UnaryKernelOp[] = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'logSigmoid'];
+/** Lengths at and past the threshold: whole chunks, a ragged last chunk, a last vector partly past the data. */
+const POOLED_LENGTHS = [MIN_POOLED, MIN_POOLED + 1, 5 * 8192 + 3, 50_001];
+
+/**
+ * n float32 values: mostly ordinary (−12 … 12, and probabilities in (0, 1) for the second half), with
+ * special values sprinkled in and at both ends — NaN, ±Infinity, ±0, subnormals, the largest finite.
+ */
+function pooledInput(n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = 0; i < n; i++) x[i] = i < n / 2 ? next() * 24 - 12 : next();
+  const special = [NaN, Infinity, -Infinity, 0, -0, 2 ** -149, -(2 ** -140), 3.4028234663852886e38, 1, 88.7, -103.9];
+  for (let j = 0; j < special.length; j++) {
+    x[j] = special[j]!;
+    x[n - 1 - j] = special[j]!;
+    x[Math.floor(next() * n)] = special[j]!;
+  }
+  return x;
+}
+
+/** Every pooled kernel on every POOLED_LENGTHS input at the current thread count: the results' bit patterns. */
+function pooledResults(): Uint32Array[] {
+  const results: Uint32Array[] = [];
+  for (const n of POOLED_LENGTHS) {
+    const x = pooledInput(n, n), y = pooledInput(n, n + 1).map((v) => (v < 0.5 ? 0 : v < 0.75 ? 1 : v));
+    for (const op of POOLED_UNARY) {
+      const out = new Float32Array(n);
+      if (!wasmUnaryF32(op, x, out)) throw new Error(`the WebAssembly path declined ${op}`);
+      results.push(new Uint32Array(out.buffer));
+    }
+    const out = new Float32Array(n);
+    if (!wasmBinaryCrossEntropyF32(x, y, out)) throw new Error('the WebAssembly path declined binaryCrossEntropy');
+    results.push(new Uint32Array(out.buffer));
+  }
+  return results;
+}
 
 describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool (worker threads)', () => {
   it('two threads: large products match the TS kernel, and the worker runs some of the tasks', async () => {
@@ -101,6 +145,32 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
     }
   });
 
+  it('elementwise jobs (transcendentals, binaryCrossEntropy) on 2 and 3 threads: bit for bit the one-thread result and the TS kernel, and the worker takes tasks', async () => {
+    setNumThreads(1);
+    const one = pooledResults(); // streamed through the elementwise module: no pool
+    // The one-thread results are the TS kernel's (kernels/wasm/elementwise.test.ts checks that in depth; here one op as a witness).
+    const n = POOLED_LENGTHS[2]!, x = pooledInput(n, n), ref = new Float32Array(n);
+    tsKernels.unary('sigmoid', x, ref);
+    // Values, not bits: a NaN's sign bit is not specified by WebAssembly (toEqual takes NaN as equal to NaN, and −0 ≠ +0).
+    const witness = one[(POOLED_UNARY.length + 1) * 2 + POOLED_UNARY.indexOf('sigmoid')]!;
+    expect(Array.from(new Float32Array(witness.buffer))).toEqual(Array.from(ref));
+    for (const threads of [2, 3]) {
+      setNumThreads(threads);
+      const before = poolStats().workerTasks;
+      const many = pooledResults();
+      expect(many.length).toBe(one.length);
+      for (let i = 0; i < one.length; i++) expect(Array.from(many[i]!)).toEqual(Array.from(one[i]!));
+      // Workers start asynchronously and the caller never waits for them: repeat until one has run an elementwise task.
+      const deadline = Date.now() + 10_000;
+      while (poolStats().workerTasks === before && Date.now() < deadline) {
+        await sleep(20);
+        const again = pooledResults();
+        for (let i = 0; i < one.length; i++) expect(Array.from(again[i]!)).toEqual(Array.from(one[i]!));
+      }
+      expect(poolStats().workerTasks).toBeGreaterThan(before);
+    }
+  }, 60_000);
+
   it('a Node program that used the pool exits by itself (the workers are unref\'d)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-pool-'));
     try {
@@ -126,6 +196,54 @@ console.log(c[0]);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool: a worker still inside the last job', () => {
+  it('the next job runs on the caller alone and leaves the task counters alone (no claim can cross jobs)', () => {
+    // A one-thread pool on its own shared memory, with the control block in reach of the test.
+    const wa = (globalThis as unknown as { WebAssembly: {
+      Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer };
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (m: object, i: object) => { exports: { gemm: GemmFn; gemm64: GemmFn; runRange: RangeFn; dataEnd(): number; scratchBytes(): number } };
+    } }).WebAssembly;
+    const memory = new wa.Memory({ initial: 128, maximum: 65536, shared: true });
+    const module = new wa.Module(Buffer.from(GEMM_SHARED_WASM_BASE64, 'base64'));
+    const exp = new wa.Instance(module, { env: { memory } }).exports;
+    const control = exp.dataEnd(), scratch = control + CONTROL_BYTES;
+    const pool = new KernelPool(module, memory, exp.gemm, exp.gemm64, exp.runRange, control, () => scratch, 1);
+    const I = new Int32Array(memory.buffer, control, 16);
+    const heap = new Float32Array(memory.buffer);
+    const m = 40, k = 30, n = 20, at = (scratch + exp.scratchBytes()) / 4, aAt = at, bAt = aAt + m * k, cAt = bAt + k * n;
+    const a = new Float32Array(m * k), b = new Float32Array(k * n), ref = new Float32Array(m * n);
+    fillRandom(a, 1);
+    fillRandom(b, 2);
+    tsKernels.matmul(a, b, ref, 1, m, k, n, 0, 0, false, false);
+    heap.set(a, aAt);
+    heap.set(b, bAt);
+    const job = { a: aAt * 4, ars: k, acs: 1, b: bAt * 4, brs: n, bcs: 1, c: cAt * 4, ldc: n, m, k, n, batch: 1, aItem: 0, bItem: 0, cItem: 0, elementBytes: 4 as const, bias: 0 };
+    const counters = () => [I[0], I[1], I[2], I[3]];
+    pool.run(job); // an ordinary job: generation 1
+    const afterOrdinary = counters();
+    const closeTo = (got: Float32Array) => Array.from(got).forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(ref[i]!))));
+    closeTo(heap.slice(cAt, cAt + m * n));
+    heap.fill(0, cAt, cAt + m * n);
+    Atomics.store(I, 9, 1); // as if a worker were still between its last claim and its check
+    pool.run(job);
+    closeTo(heap.slice(cAt, cAt + m * n)); // computed all the same
+    expect(counters()).toEqual(afterOrdinary); // no new generation, no counter touched
+    // An elementwise job takes the same path.
+    const x = new Float32Array(3 * 8192 + 5).map((_, i) => Math.sin(i)), want = new Float32Array(x.length);
+    tsKernels.unary('sigmoid', x, want);
+    const xAt = cAt + m * n + 16, outAt = xAt + x.length + 16;
+    heap.set(x, xAt);
+    pool.runRange(0, 12, xAt * 4, 0, outAt * 4, x.length, 8192); // 12: sigmoid's unary code
+    expect(heap.slice(outAt, outAt + x.length)).toEqual(want);
+    expect(counters()).toEqual(afterOrdinary);
+    Atomics.store(I, 9, 0);
+    pool.run(job); // and with no worker inside, jobs open as usual
+    expect(I[0]).toBe(afterOrdinary[0]! + 1);
+    pool.close();
+  });
 });
 
 describe('thread count', () => {
