@@ -15,7 +15,7 @@
  * `pristineStorage` in tensor.ts — never written since creation) are copied once and stay resident
  * in a ring region, found again by array identity: the input batch of full-batch training, or the
  * same A used forward (A·W) and backward (Aᵀ·dY). Memory layout (bytes): [module data | control block |
- * one scratch block per pool thread | resident operands | C (batch·m·n) | A | B | bias (n, when given)]. The memory is shared when the runtime allows it (then products of
+ * one scratch block per pool thread | resident operands | C (batch·m·n) | A | B | bias (n, when given)]; a pooled elementwise call (pooledElementwise, at the end) puts its x | y | out where C starts. The memory is shared when the runtime allows it (then products of
  * at least PARALLEL_MIN multiply-adds are split over setNumThreads() threads), grows to the largest
  * call seen and is kept for reuse (it never shrinks); the views over it are cached and re-created
  * after a grow, so a call allocates nothing else.
