@@ -8,6 +8,7 @@ import { activationBackward, binaryCrossEntropy, binaryCrossEntropyBackward } fr
 import { binary, unary } from '../../src/kernels/ts/elementwise';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, UnaryKernelOp } from '../../src/kernels/kernels';
 import type { DType, FloatArray } from '../../src/dtype';
+import { unitIntervalFloats } from '../support/unit_floats';
 
 // ── the composed chains, one kernel call per op ───────────────────────────
 
@@ -133,10 +134,7 @@ describe('binaryCrossEntropy', () => {
   });
 
   it('float32 p across [0, 1] (every 1021st bit pattern: every binade, subnormals included) with hard and soft targets', () => {
-    const n = Math.floor(0x3f800000 / 1021) + 2;
-    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
-    for (let i = 0; i < n - 1; i++) u[i] = i * 1021;
-    p[n - 1] = 1;
+    const p = unitIntervalFloats(1021), n = p.length;
     for (const t of [0, 1, 0.3]) {
       const y = new Float32Array(n).fill(t), out = new Float32Array(n);
       binaryCrossEntropy(p, y, out);
@@ -181,11 +179,7 @@ describe('binaryCrossEntropyBackward', () => {
   });
 
   it('float32 p across [0, 1] (every 1021st bit pattern) with hard and soft targets: the floor, the tie, everything in between', () => {
-    const n = Math.floor(0x3f800000 / 1021) + 3;
-    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
-    for (let i = 0; i < n - 2; i++) u[i] = i * 1021;
-    p[n - 2] = 1;
-    p[n - 1] = 1e-12; // p·(1 − p) rounds to fround(1e−12) exactly: the tie with the floor
+    const p = unitIntervalFloats(1021, [1e-12]), n = p.length; // 1e−12: p·(1 − p) rounds to fround(1e−12) exactly, the tie with the floor
     const dy = new Float32Array(n).fill(1 / 5000);
     for (const t of [0, 1, 0.3]) {
       const y = new Float32Array(n).fill(t), out = new Float32Array(n);

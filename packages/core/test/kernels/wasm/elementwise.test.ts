@@ -25,6 +25,7 @@ import {
   wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
+import { unitIntervalFloats } from '../../support/unit_floats';
 
 const CHUNK = 8192;
 
@@ -605,10 +606,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: binaryCrossEntropy', 
   });
 
   it('every float32 p in [0, 1] (every 257th bit pattern), against y = 0, 1 and 0.3', () => {
-    const n = Math.floor(0x3f800000 / 257) + 2;
-    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
-    for (let i = 0; i < n - 1; i++) u[i] = i * 257;
-    p[n - 1] = 1;
+    const p = unitIntervalFloats(257), n = p.length;
     for (const t of [0, 1, 0.3]) expectBceMatches(p, new Float32Array(n).fill(t));
   });
 
@@ -628,11 +626,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: binaryCrossEntropy', 
   });
 
   it('binaryCrossEntropyBackward: every float32 p in [0, 1] (every 257th bit pattern), the floor and its tie, tails', () => {
-    const n = Math.floor(0x3f800000 / 257) + 3;
-    const p = new Float32Array(n), u = new Uint32Array(p.buffer);
-    for (let i = 0; i < n - 2; i++) u[i] = i * 257;
-    p[n - 2] = 1;
-    p[n - 1] = 1e-12;
+    const p = unitIntervalFloats(257, [1e-12]), n = p.length;
     for (const t of [0, 1, 0.3]) {
       for (const len of [n, 1, 2, 3, 5, 7]) {
         const ps = p.subarray(n - len), y = new Float32Array(len).fill(t), dy = new Float32Array(len).fill(1 / 5000);
