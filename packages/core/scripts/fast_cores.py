@@ -105,6 +105,13 @@ def threshold(delta):
     return int(mp.ceil(delta * (1 + 2 * delta) * 2 ** 53))
 
 
+def poly8(c, f):
+    """The module's poly8 on the bound f, in its order: a_i = c_2i + c_(2i+1)·f, p = a0 + f²·(a1 + f²·(a2 + f²·a3))."""
+    f2 = f * f
+    a = [const(c[2 * i]) + const(c[2 * i + 1]) * f for i in range(4)]
+    return a[0] + f2 * (a[1] + f2 * (a[2] + f2 * a[3]))
+
+
 # ── 2^f, |f| ≤ 1/2: exp, sigmoid ──────────────────────────────────────────
 
 def exp2_core():
@@ -121,11 +128,7 @@ def exp2_core():
     gmax = max(abs(mp.polyval(c[::-1], f) * mp.power(2, -f) - 1) for f in (-H + 2 * H * k / N for k in range(N + 1)))
     approx = gmax + dmax * (H / N)
     show('approximation error (relative)', approx)
-    # Evaluation, in the module's order: a_i = c_2i + c_(2i+1)·f, p = a0 + f²·(a1 + f²·(a2 + f²·a3)).
-    f = B(H)
-    f2 = f * f
-    a = [const(c[2 * i]) + const(c[2 * i + 1]) * f for i in range(4)]
-    p = a[0] + f2 * (a[1] + f2 * (a[2] + f2 * a[3]))
+    p = poly8(c, B(H))
     evalrel = p.E / mp.power(2, -H)
     show('evaluation error (relative to 2^f ≥ 2^-1/2)', evalrel)
     return c, approx + evalrel
@@ -283,10 +286,7 @@ def expm1_core():
     hmax = max(abs(mp.polyval(b[::-1], f) / g(f) - 1) for f in (-H + 2 * H * (k + mp.mpf('0.5')) / N for k in range(N)))
     approx = hmax + dh * (H / N)
     show('approximation error (relative)', approx)
-    f = B(H)
-    f2 = f * f
-    a = [const(b[2 * i]) + const(b[2 * i + 1]) * f for i in range(4)]
-    Q = a[0] + f2 * (a[1] + f2 * (a[2] + f2 * a[3]))
+    Q = poly8(b, B(H))
     evalrel = Q.E / gmin + u  # Q's error relative to Q ≥ g(−1/2), then the product f·Q
     show('evaluation error (relative)', evalrel)
     return b, approx + evalrel
