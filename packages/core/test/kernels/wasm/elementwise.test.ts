@@ -7,8 +7,6 @@
  * values mix ordinary numbers, arbitrary float32 bit patterns (subnormals, huge values, NaN, ±Infinity)
  * and signed zeros.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActivationBackwardKernelOp, BinaryKernelOp, ReduceKernelOp, UnaryKernelOp } from '../../../src/kernels/kernels';
@@ -26,6 +24,7 @@ import {
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
 import { unitIntervalFloats } from '../../support/unit_floats';
+import { expectCommittedModuleMatches } from '../../support/wasm_build';
 
 const CHUNK = 8192;
 
@@ -673,11 +672,6 @@ describe('kernels/wasm elementwise_module.ts', () => {
   });
 
   it('matches packages/core/wasm/elementwise.ts recompiled with the same asc flags', async () => {
-    const scriptUrl = new URL('../../../scripts/build_wasm.mjs', import.meta.url).href;
-    const build = await import(/* @vite-ignore */ scriptUrl);
-    const bytes: Uint8Array = await build.compileKernel('elementwise');
-    expect(Buffer.from(bytes).toString('base64')).toBe(ELEMENTWISE_WASM_BASE64);
-    const committed = readFileSync(fileURLToPath(new URL('../../../src/kernels/wasm/elementwise_module.ts', import.meta.url)), 'utf8');
-    expect(committed).toBe(build.renderModule('elementwise', bytes));
+    await expectCommittedModuleMatches('elementwise', ELEMENTWISE_WASM_BASE64);
   }, 60_000);
 });

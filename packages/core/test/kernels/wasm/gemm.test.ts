@@ -2,8 +2,6 @@
  * The WebAssembly SIMD GEMM (kernels/wasm/gemm.ts) against the plain-TS kernel it replaces, and the
  * committed module (kernels/wasm/gemm_module.ts) against its AssemblyScript source.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
@@ -11,6 +9,7 @@ import { tsKernels } from '../../../src/kernels/ts';
 import { wasmMatmul, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
+import { expectCommittedModuleMatches } from '../../support/wasm_build';
 import {
   TRANS, baseCase, checkAgainstTs, checkAgainstTs64, fillRandom, gemmCaseArb, type Float32GemmKernel, type Float64GemmKernel, type GemmCase,
 } from '../../support/gemm_cases';
@@ -302,16 +301,9 @@ describe('kernels/wasm gemm_module.ts', () => {
 
   // assemblyscript is a devDependency, so `npm ci` always installs it: this check always runs.
   {
-    it('both builds match packages/core/wasm/gemm.ts recompiled with their asc flags', async () => {
-      const scriptUrl = new URL('../../../scripts/build_wasm.mjs', import.meta.url).href;
-      const build = await import(/* @vite-ignore */ scriptUrl);
-      for (const [name, base64] of [['gemm', GEMM_WASM_BASE64], ['gemm_shared', GEMM_SHARED_WASM_BASE64]] as const) {
-        const bytes: Uint8Array = await build.compileKernel(name);
-        expect(Buffer.from(bytes).toString('base64')).toBe(base64);
-        // and the whole generated file, header included, is what the build script writes
-        const committed = readFileSync(fileURLToPath(new URL(`../../../src/kernels/wasm/${name}_module.ts`, import.meta.url)), 'utf8');
-        expect(committed).toBe(build.renderModule(name, bytes));
-      }
+    it('both builds match their sources recompiled with their asc flags (gemm.ts; threads.ts for the shared one)', async () => {
+      await expectCommittedModuleMatches('gemm', GEMM_WASM_BASE64);
+      await expectCommittedModuleMatches('gemm_shared', GEMM_SHARED_WASM_BASE64);
     }, 60_000);
   }
 });

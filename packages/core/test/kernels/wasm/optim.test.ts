@@ -10,14 +10,13 @@
  * hyperparameters, the values (with zeros, −0, float32 subnormals and, in one test, NaN and ±∞) and
  * the number of consecutive steps (1–4).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloatArray } from '../../../src/dtype';
 import * as ts from '../../../src/kernels/ts/optim';
 import * as W from '../../../src/kernels/wasm/optim';
 import { OPTIM_WASM_BASE64 } from '../../../src/kernels/wasm/optim_module';
+import { expectCommittedModuleMatches } from '../../support/wasm_build';
 
 const DEFAULT_MIN = W.wasmOptimConfig.minLength;
 
@@ -290,12 +289,6 @@ describe.skipIf(!W.wasmOptimAvailable())('kernels/wasm optim: cases handed to th
 // assemblyscript is a devDependency, so `npm ci` always installs it: this check always runs.
 describe('kernels/wasm optim module', () => {
   it('matches packages/core/wasm/optim.ts recompiled', async () => {
-    const scriptUrl = new URL('../../../scripts/build_wasm.mjs', import.meta.url).href;
-    const build = await import(/* @vite-ignore */ scriptUrl);
-    const bytes: Uint8Array = await build.compileKernel('optim');
-    expect(Buffer.from(bytes).toString('base64')).toBe(OPTIM_WASM_BASE64);
-    // and the whole generated file, header included, is what the build script writes
-    const committed = readFileSync(fileURLToPath(new URL('../../../src/kernels/wasm/optim_module.ts', import.meta.url)), 'utf8');
-    expect(committed).toBe(build.renderModule('optim', bytes));
+    await expectCommittedModuleMatches('optim', OPTIM_WASM_BASE64);
   }, 60_000);
 });
