@@ -95,6 +95,8 @@ let FLAGS: usize = FLAGS0;
 
 /** Floats per buffer. */
 export function chunk(): i32 { return CHUNK; }
+/** First byte after what this module uses of memory: its static data, and in the threads build the log table after it. */
+export function staticEnd(): usize { return ASC_FEATURE_THREADS ? LOG_TABLE + <usize>LOG_TABLE_BYTES : __heap_base; }
 /** Byte address of buffer A (input, first operand). */
 export function bufA(): usize { return A0; }
 /** Byte address of buffer B (second operand). */
@@ -173,13 +175,24 @@ const KL: usize = memory.data<i64>([
   0x3fe6b00000000000, 0xfff0000000000000,
 ], 16);
 
+/** Bytes of the log table: 128 entries of two float64. */
+const LOG_TABLE_BYTES: i32 = 128 * 16;
+
 /**
  * The fast ln cores' table. Bit patterns x − LOG_OFF32 split as k (the bits above the mantissa) and a
  * mantissa whose top 7 bits select interval j of [LOG_OFF, 2·LOG_OFF) = [0.709, 1.418) (LOG_OFF32 is the
  * float32 0.708984375, chosen so that 1.0 is the centre of interval 74). Entry j (16 bytes): c_j = 1/m_j
  * rounded to float32 (m_j the interval's centre; c_74 = 1), then L_j = −ln c_j (log64, < 1 float64 ulp).
  */
-const LOG_TABLE: usize = memory.data(128 * 16, 16);
+const LOG_TABLE: usize = ASC_FEATURE_THREADS ? (__heap_base + 15) & ~(<usize>15) : memory.data(LOG_TABLE_BYTES, 16);
+/*
+ * In the threads build (one shared memory, the module instantiated once per thread) the table is no data
+ * segment: every instantiation re-applies the module's data segments, and a table zeroed by a starting
+ * worker, then refilled by its start function, gave wrong logs to threads already running (seen: 508 of
+ * 35 544 pooled log calls while workers started). There it is the LOG_TABLE_BYTES after __heap_base,
+ * before the caller's memory (staticEnd; threads.ts's dataEnd), filled by the first instance and rewritten
+ * with the same bits by every later one, which a thread reading it cannot notice.
+ */
 
 /** Lane masks for the last vector of a row of `len` floats: keeps lanes below len & 3 (all four when 0). */
 const TAIL: usize = memory.data<i32>([-1, -1, -1, -1, -1, 0, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0], 16);

@@ -171,6 +171,28 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
     }
   }, 60_000);
 
+  it('workers starting up while the caller takes log and log1p jobs do not disturb their results', () => {
+    // Each instantiation re-applies the module's data segments: the threads build keeps its log table out of
+    // them (elementwise.ts, LOG_TABLE). With the table in a segment, ~1.5 % of these calls came out wrong.
+    const n = 50_001, x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = 0.001 + (i % 997) / 37;
+    const ops: UnaryKernelOp[] = ['log', 'log1p'];
+    setNumThreads(1);
+    const refs = ops.map((op) => { const r = new Float32Array(n); wasmUnaryF32(op, x, r); return r; });
+    let calls = 0;
+    for (let round = 0; round < 24; round++) {
+      setNumThreads(1);
+      setNumThreads(2 + (round & 1)); // new workers, which start (instantiate) while the calls below run
+      const until = Date.now() + 40;
+      while (Date.now() < until) {
+        const k = calls++ % 2, out = new Float32Array(n);
+        wasmUnaryF32(ops[k]!, x, out);
+        for (let i = 0; i < n; i++) if (out[i] !== refs[k]![i]) throw new Error(`${ops[k]} call ${calls}, round ${round}: element ${i} is ${out[i]}, not ${refs[k]![i]}`);
+      }
+    }
+    expect(calls).toBeGreaterThan(24);
+  }, 60_000);
+
   it('a Node program that used the pool exits by itself (the workers are unref\'d)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-pool-'));
     try {
