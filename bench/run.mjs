@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench [-- --workload=W1,W4] [--backend=ts,wasm] [--threads=1,2]`: runs each workload in a fresh Node process (bundled from
-// the TypeScript sources with esbuild, so no build step is needed), prints every JSON result line
-// as it arrives, then a table.
+// `npm run bench [-- --workload=W1,W4] [--backend=ts,wasm] [--threads=1,2] [--peer=pytorch]`: runs each workload in a fresh
+// Node process (bundled from the TypeScript sources with esbuild, so no build step is needed), prints every JSON result
+// line as it arrives, then a table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +41,40 @@ for (const w of chosen) {
   }
 }
 
+// --peer=pytorch runs bench/peers/pytorch.py (W1–W4) right after each of our workloads, with the same thread count,
+// so both see the same machine state, and adds a table of speed ratios (TAPEGRAD_PYTHON names the interpreter).
+const peerArg = process.argv.find((a) => a.startsWith('--peer='));
+const peer = peerArg ? peerArg.slice('--peer='.length) : null;
+const PEER_WORKLOADS = ['W1', 'W2', 'W3', 'W4'];
+const python = process.env.TAPEGRAD_PYTHON ?? 'python3';
+if (peer !== null) {
+  if (peer !== 'pytorch') {
+    console.error(`bench: unknown peer '${peer}'; known: pytorch`);
+    process.exit(2);
+  }
+  const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    console.error(`bench: --peer=pytorch needs torch and numpy importable by '${python}' (pip install torch numpy; TAPEGRAD_PYTHON picks another interpreter)`);
+    process.exit(2);
+  }
+}
+
+/** Runs a command, echoes and collects its JSON result lines; exits the bench if it fails. */
+function collect(what, cmd, args, env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env });
+  if (r.status !== 0) {
+    console.error(`bench: ${what} exited with status ${r.status}`);
+    process.exit(r.status ?? 1);
+  }
+  const lines = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('{')) { if (line.trim()) console.log(line); continue; }
+    console.log(line);
+    lines.push(JSON.parse(line));
+  }
+  return lines;
+}
+
 const outDir = join(root, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
@@ -49,6 +84,8 @@ if (!existsSync(esbuild)) {
 }
 
 const results = [];
+/** [tapegrad result, PyTorch results of the run right after it] for the ratio table. */
+const pairs = [];
 for (const backend of backends) for (const threads of threadCounts) for (const w of chosen) {
   const entry = join(here, WORKLOADS[w]);
   const bundle = join(outDir, `${w}.mjs`);
@@ -56,15 +93,13 @@ for (const backend of backends) for (const threads of threadCounts) for (const w
   const env = { ...process.env };
   if (backend !== undefined) env.TAPEGRAD_BACKEND = backend;
   if (threads !== undefined) env.TAPEGRAD_THREADS = threads;
-  const r = spawnSync(process.execPath, [bundle], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env });
-  if (r.status !== 0) {
-    console.error(`bench: ${w} exited with status ${r.status}`);
-    process.exit(r.status ?? 1);
-  }
-  for (const line of r.stdout.split('\n')) {
-    if (!line.startsWith('{')) { if (line.trim()) console.log(line); continue; }
-    console.log(line);
-    results.push(JSON.parse(line));
+  const ours = collect(w, process.execPath, [bundle], env);
+  results.push(...ours);
+  if (peer !== null && PEER_WORKLOADS.includes(w)) {
+    const t = threads ?? String(availableParallelism());
+    const theirs = collect(`the ${peer} peer (${w})`, python, [join(here, 'peers', 'pytorch.py'), `--workload=${w}`, `--threads=${t}`], process.env);
+    results.push(...theirs);
+    for (const r of ours) pairs.push([r, theirs]);
   }
 }
 
@@ -72,12 +107,35 @@ for (const backend of backends) for (const threads of threadCounts) for (const w
 const rows = results.map((r) => {
   const p = r.params;
   const extra = Object.entries(p).filter(([k]) => !['reps', 'dtype', 'backend', 'threads'].includes(k)).map(([k, v]) => `${k}=${v}`).join(' ');
-  return [r.workload, extra, r.metric, String(r.value), r.unit, `${p.backend ?? ''}/${p.threads ?? ''}`, String(p.reps ?? '')];
+  return [r.peer, r.workload, extra, r.metric, String(r.value), r.unit, `${p.backend ?? ''}/${p.threads ?? ''}`, String(p.reps ?? '')];
 });
-const head = ['workload', 'params', 'metric', 'value', 'unit', 'backend/threads', 'reps'];
+const head = ['peer', 'workload', 'params', 'metric', 'value', 'unit', 'backend/threads', 'reps'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmt = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log('');
 console.log(fmt(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(fmt(r));
+
+// Speed ratios against the peer run right after each workload: tapegrad's speed ÷ the peer's (above 1: tapegrad is faster;
+// for µs per op, the inverse of the values' ratio).
+const SPEEDS = { gflops: 1, steps_per_s: 1, ops_per_s: 1, us_per_op: -1 };
+const ratioRows = [];
+for (const [r, theirs] of pairs) {
+  const sense = SPEEDS[r.metric];
+  if (sense === undefined) continue;
+  const p = theirs.find((q) => q.metric === r.metric && q.params.n === r.params.n);
+  if (p === undefined) continue;
+  const ratio = sense > 0 ? r.value / p.value : p.value / r.value;
+  ratioRows.push([r.workload, r.params.n === undefined ? '' : `n=${r.params.n}`, r.metric, String(r.value), String(p.value),
+    `${r.params.backend}/${r.params.threads}`, ratio.toFixed(3)]);
+}
+if (ratioRows.length > 0) {
+  const rh = ['workload', 'params', 'metric', 'tapegrad', peer, 'backend/threads', 'speed ratio'];
+  const rw = rh.map((h, i) => Math.max(h.length, ...ratioRows.map((r) => r[i].length)));
+  const rf = (r) => r.map((c, i) => c.padEnd(rw[i])).join('  ');
+  console.log('');
+  console.log(rf(rh));
+  console.log(rw.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of ratioRows) console.log(rf(r));
+}
