@@ -103,19 +103,22 @@ for (const backend of backends) for (const threads of threadCounts) for (const w
   }
 }
 
+/** Prints a blank line, then rows of strings as columns padded to their widest cell under a header. */
+function printTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log('');
+  console.log(fmt(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(fmt(r));
+}
+
 // The table: one row per figure.
-const rows = results.map((r) => {
+printTable(['peer', 'workload', 'params', 'metric', 'value', 'unit', 'backend/threads', 'reps'], results.map((r) => {
   const p = r.params;
   const extra = Object.entries(p).filter(([k]) => !['reps', 'dtype', 'backend', 'threads'].includes(k)).map(([k, v]) => `${k}=${v}`).join(' ');
   return [r.peer, r.workload, extra, r.metric, String(r.value), r.unit, `${p.backend ?? ''}/${p.threads ?? ''}`, String(p.reps ?? '')];
-});
-const head = ['peer', 'workload', 'params', 'metric', 'value', 'unit', 'backend/threads', 'reps'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const fmt = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
-console.log('');
-console.log(fmt(head));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(fmt(r));
+}));
 
 // Speed ratios against the peer run right after each workload: tapegrad's speed ÷ the peer's (above 1: tapegrad is faster;
 // for µs per op, the inverse of the values' ratio).
@@ -130,12 +133,4 @@ for (const [r, theirs] of pairs) {
   ratioRows.push([r.workload, r.params.n === undefined ? '' : `n=${r.params.n}`, r.metric, String(r.value), String(p.value),
     `${r.params.backend}/${r.params.threads}`, ratio.toFixed(3)]);
 }
-if (ratioRows.length > 0) {
-  const rh = ['workload', 'params', 'metric', 'tapegrad', peer, 'backend/threads', 'speed ratio'];
-  const rw = rh.map((h, i) => Math.max(h.length, ...ratioRows.map((r) => r[i].length)));
-  const rf = (r) => r.map((c, i) => c.padEnd(rw[i])).join('  ');
-  console.log('');
-  console.log(rf(rh));
-  console.log(rw.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of ratioRows) console.log(rf(r));
-}
+if (ratioRows.length > 0) printTable(['workload', 'params', 'metric', 'tapegrad', peer, 'backend/threads', 'speed ratio'], ratioRows);
