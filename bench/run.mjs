@@ -96,7 +96,7 @@ for (const backend of backends) for (const threads of threadCounts) for (const w
   const ours = collect(w, process.execPath, [bundle], env);
   results.push(...ours);
   if (peer !== null && PEER_WORKLOADS.includes(w)) {
-    const t = threads ?? String(availableParallelism());
+    const t = threads ?? process.env.TAPEGRAD_THREADS ?? String(availableParallelism()); // the thread count our run used
     const theirs = collect(`the ${peer} peer (${w})`, python, [join(here, 'peers', 'pytorch.py'), `--workload=${w}`, `--threads=${t}`], process.env);
     results.push(...theirs);
     for (const r of ours) pairs.push([r, theirs]);
