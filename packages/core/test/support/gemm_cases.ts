@@ -3,16 +3,12 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { FloatArray } from '../../src/dtype';
 import { matmul as tsMatmul } from '../../src/kernels/ts/matmul';
+import { mulberry32 } from './mulberry32';
 
 /** Deterministic values in [-1, 1) (mulberry32), so a failing case is reproducible from its seed. */
 export function fillRandom(arr: FloatArray, seed: number): void {
-  let s = seed | 0;
-  for (let i = 0; i < arr.length; i++) {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    arr[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  const next = mulberry32(seed);
+  for (let i = 0; i < arr.length; i++) arr[i] = (next() / 4294967296) * 2 - 1;
 }
 
 export interface GemmCase {

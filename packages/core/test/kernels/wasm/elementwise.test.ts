@@ -23,6 +23,7 @@ import {
   wasmBinaryF32, wasmElementwiseChunk, wasmReduce, wasmReduceF32, wasmSoftmax, wasmSoftmaxF32, wasmUnary, wasmUnaryF32,
 } from '../../../src/kernels/wasm/elementwise';
 import { ELEMENTWISE_WASM_BASE64 } from '../../../src/kernels/wasm/elementwise_module';
+import { mulberry32 } from '../../support/mulberry32';
 import { unitIntervalFloats } from '../../support/unit_floats';
 import { expectCommittedModuleMatches } from '../../support/wasm_build';
 
@@ -52,18 +53,6 @@ function ulpAt(v: number): number {
   return a < 2 ** -126 ? 2 ** -149 : 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-/** mulberry32: a seeded stream of uint32. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 2 ** -126, 1e-30, -1e-30, 88.72, -88.72, -103.9, 104, 1, -1];
 
 /**
@@ -71,7 +60,7 @@ const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 2 **
  * (any float32, NaN included), a few from SPECIALS.
  */
 function values(n: number, seed: number, scale = 10, wild = 0.1): Float32Array {
-  const next = rng(seed), out = new Float32Array(n), u = new Uint32Array(out.buffer);
+  const next = mulberry32(seed), out = new Float32Array(n), u = new Uint32Array(out.buffer);
   for (let i = 0; i < n; i++) {
     const r = next() / 2 ** 32;
     if (r < wild) u[i] = next();
@@ -364,7 +353,7 @@ const reduceCaseArb: fc.Arbitrary<ReduceCase> = fc.record({
 function reduceValues(c: ReduceCase, n: number): Float32Array {
   const x = values(n, c.seed, 10, c.nan ? 0.02 : 0).map((v) => (c.nan || v === v ? v : 1));
   if (c.zeros) {
-    const next = rng(c.seed + 7);
+    const next = mulberry32(c.seed + 7);
     for (let i = 0; i < n; i++) x[i] = next() % 3 === 0 ? (next() % 2 ? 0 : -0) : -Math.abs(x[i]!);
   }
   return x;
@@ -567,7 +556,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', 
 
 /** n probabilities from `seed`: mostly uniform in [0, 1], some exactly 0 or 1, some within a few ulps of them, some tiny. */
 function probabilities(n: number, seed: number): Float32Array {
-  const next = rng(seed), out = new Float32Array(n);
+  const next = mulberry32(seed), out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const r = next() % 20;
     out[i] = r === 0 ? 0 : r === 1 ? 1 : r === 2 ? 1 - (next() % 8) * 2 ** -24 : r === 3 ? 2 ** -(next() % 150) : next() / 2 ** 32;

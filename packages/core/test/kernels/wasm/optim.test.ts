@@ -16,22 +16,17 @@ import type { FloatArray } from '../../../src/dtype';
 import * as ts from '../../../src/kernels/ts/optim';
 import * as W from '../../../src/kernels/wasm/optim';
 import { OPTIM_WASM_BASE64 } from '../../../src/kernels/wasm/optim_module';
+import { mulberry32 } from '../../support/mulberry32';
 import { expectCommittedModuleMatches } from '../../support/wasm_build';
 
 const DEFAULT_MIN = W.wasmOptimConfig.minLength;
 
 // ── data ──────────────────────────────────────────────────────────────────
 
-/** mulberry32: a small seeded generator, so long arrays need no fast-check shrinking of their values. */
+/** A seeded stream in [0, 1), so long arrays need no fast-check shrinking of their values. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 type Kind = 'signed' | 'positive' | 'special';
