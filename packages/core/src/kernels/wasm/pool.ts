@@ -27,7 +27,7 @@
 // Int32 slots: 0 generation · 1 next task · 2 tasks done · 3 task count · 4 sleepers · 5 stop · 6 failed ·
 // 7 tasks run by workers (a diagnostic) · 8 caller asleep waiting for tasks done · 9 workers inside runTasks
 // Uint32 parameters (from byte PARAMS; all are byte addresses, strides or counts in wasm32's range): 0 a · 1 ars · 2 acs · 3 b · 4 brs · 5 bcs · 6 c · 7 ldc · 8 m ·
-// 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 rows/columns per task ·
+// 9 k · 10 n · 11 A item bytes · 12 B item bytes · 13 C item bytes · 14 micro-tiles (4 rows or 8 columns) per item ·
 // 15 tasks per item · 16 split columns (1) or rows (0) · 17 element bytes (4: gemm, 8: gemm64) · 18 bias (0: none) ·
 // 19 job kind: 0 a product, else an elementwise job, runRange's kind + 1. An elementwise job uses
 // 0 a · 3 b · 6 c (float32 arrays) · 8 n (elements) · 9 op (the unary code) · 14 elements per task.
@@ -85,15 +85,19 @@ function runTask(t: number, P: Uint32Array, gemm32: GemmFn, gemm64: GemmFn, rang
     return;
   }
   const es = P[17]!, gemm = es === 8 ? gemm64 : gemm32;
-  const per = P[15]!, item = (t - t % per) / per, lo = (t - item * per) * P[14]!;
+  const per = P[15]!, item = (t - t % per) / per, j = t - item * per;
   const a = P[0]! + item * P[11]!, b = P[3]! + item * P[12]!, c = P[6]! + item * P[13]!;
-  if (P[16] === 1) {
-    // columns lo … lo + P[14] of op(B) and C
-    gemm(a, P[1]!, P[2]!, b + lo * P[5]! * es, P[4]!, P[5]!, c + lo * es, P[7]!, P[8]!, P[9]!, Math.min(P[14]!, P[10]! - lo), scratch,
+  // Task j of the item takes micro-tiles ⌊j·units/per⌋ … ⌊(j + 1)·units/per⌋: task sizes differ by at most one tile.
+  const cols = P[16] === 1, len = cols ? P[10]! : P[8]!, unit = cols ? 8 : 4, units = P[14]!;
+  const u0 = j * units, u1 = u0 + units;
+  const lo = ((u0 - u0 % per) / per) * unit, hi = j + 1 === per ? len : ((u1 - u1 % per) / per) * unit;
+  if (cols) {
+    // columns lo … hi of op(B) and C
+    gemm(a, P[1]!, P[2]!, b + lo * P[5]! * es, P[4]!, P[5]!, c + lo * es, P[7]!, P[8]!, P[9]!, hi - lo, scratch,
       P[18] === 0 ? 0 : P[18]! + lo * es);
   } else {
-    // rows lo … lo + P[14] of op(A) and C
-    gemm(a + lo * P[1]! * es, P[1]!, P[2]!, b, P[4]!, P[5]!, c + lo * P[7]! * es, P[7]!, Math.min(P[14]!, P[8]! - lo), P[9]!, P[10]!, scratch, P[18]!);
+    // rows lo … hi of op(A) and C
+    gemm(a + lo * P[1]! * es, P[1]!, P[2]!, b, P[4]!, P[5]!, c + lo * P[7]! * es, P[7]!, hi - lo, P[9]!, P[10]!, scratch, P[18]!);
   }
 }
 
@@ -246,6 +250,23 @@ export interface GemmJob {
 }
 
 /**
+ * How KernelPool.run cuts a product of `batch` items, each m×k · k×n, for `threads` threads (see run):
+ * along columns of C (splitCols) when C is wider than tall, else along rows, into `units` micro-tiles
+ * (8 columns or 4 rows; the last may be partial) per item, shared by `tasksPerItem` tasks as evenly as
+ * whole tiles allow (runTask). Exported for tests.
+ */
+export function cutTasks(m: number, k: number, n: number, batch: number, threads: number): { splitCols: boolean; units: number; tasksPerItem: number } {
+  const splitCols = n > m;
+  const len = splitCols ? n : m;
+  const units = Math.ceil(len / (splitCols ? 8 : 4));
+  const repacked = splitCols ? m * k : k * n;
+  // A multiple of the thread count, so that equally fast threads finish together.
+  const wanted = repacked <= SMALL_REPACK ? Math.floor(Math.min(8 * threads, Math.floor(len / MIN_TASK)) / threads) * threads : 0;
+  const perItem = Math.max(1, Math.ceil(Math.max(threads, wanted) / batch));
+  return { splitCols, units, tasksPerItem: Math.min(perItem, units) };
+}
+
+/**
  * A pool of `threads − 1` workers on `memory` (shared), with its control block at byte `control` and
  * scratch blocks at scratchOf(i) (i = 0 for the caller).
  */
@@ -313,25 +334,20 @@ export class KernelPool {
    * on the machine (V8's background GC threads share these cores) takes fewer tasks instead of making
    * the caller wait for its half. W3 on 2 threads, in-process A/B while the machine was slow: median
    * step 5.25 / 5.12 / 5.16 ms with one task per thread, 4.88 / 4.90 / 4.58 with 16 tasks; no difference
-   * in quiet phases (4.2–4.3 both).
+   * in quiet phases (4.2–4.3 both). The count is a multiple of the thread count, so equally fast threads
+   * finish together: W2's 784×128 · 128×256 weight gradient (784 rows) was cut into 3 tasks, which left
+   * one thread two tasks' work, 0.70 ms on 2 threads against 0.52 with 2 tasks (1 thread: 0.98).
    */
   run(job: GemmJob): void {
     const P = this.P;
     const { m, n, batch } = job;
-    const splitCols = n > m;
-    const len = splitCols ? n : m;
-    const unit = splitCols ? 8 : 4; // whole micro-tiles (4×8 in float32, two 4×4 in float64) except at the edge
-    const repacked = splitCols ? m * job.k : job.k * n;
-    const wanted = repacked <= SMALL_REPACK ? Math.min(8 * this.threads, Math.floor(len / MIN_TASK)) : 0;
-    const perItem = Math.max(1, Math.ceil(Math.max(this.threads, wanted) / batch));
-    const size = Math.ceil(len / perItem / unit) * unit;
-    const tasksPerItem = Math.ceil(len / size);
+    const { splitCols, units, tasksPerItem } = cutTasks(m, job.k, n, batch, this.threads);
     P[0] = job.a; P[1] = job.ars; P[2] = job.acs;
     P[3] = job.b; P[4] = job.brs; P[5] = job.bcs;
     P[6] = job.c; P[7] = job.ldc;
     P[8] = m; P[9] = job.k; P[10] = n;
     P[11] = job.aItem; P[12] = job.bItem; P[13] = job.cItem;
-    P[14] = size; P[15] = tasksPerItem; P[16] = splitCols ? 1 : 0; P[17] = job.elementBytes; P[18] = job.bias; P[19] = 0;
+    P[14] = units; P[15] = tasksPerItem; P[16] = splitCols ? 1 : 0; P[17] = job.elementBytes; P[18] = job.bias; P[19] = 0;
     this.runJob(batch * tasksPerItem);
   }
 

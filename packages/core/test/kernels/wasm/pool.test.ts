@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
-import { CONTROL_BYTES, KernelPool, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from '../../../src/kernels/wasm/pool';
+import { CONTROL_BYTES, KernelPool, cutTasks, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from '../../../src/kernels/wasm/pool';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
 import { MIN_POOLED, wasmBinaryCrossEntropyF32, wasmUnaryF32 } from '../../../src/kernels/wasm/elementwise';
 import type { UnaryKernelOp } from '../../../src/kernels/kernels';
@@ -129,19 +130,26 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool 
   it('results do not depend on the thread count: every thread runs the same blocking, bit for bit', () => {
     const n = 260, k = 520, a = new Float32Array(n * k), b = new Float32Array(n * k);
     for (let i = 0; i < n * k; i++) { a[i] = Math.sin(i); b[i] = Math.cos(0.7 * i); }
+    const negB = b.map((v) => -v);
+    // Each product runs first with −B, so a task that skipped part of C would leave −C there, not C.
+    const product = (m: number, kk: number, nn: number, transA: boolean, transB: boolean): Float32Array => {
+      const out = new Float32Array(m * nn);
+      wasm(a, negB, out, 1, m, kk, nn, 0, 0, transA, transB, 0, 0);
+      wasm(a, b, out, 1, m, kk, nn, 0, 0, transA, transB, 0, 0);
+      return out;
+    };
     const results = [1, 2, 3].map((threads) => {
       setNumThreads(threads);
-      const rows = new Float32Array(n * n), cols = new Float32Array(8 * n);
-      wasm(a, b, rows, 1, n, k, n, 0, 0, false, true, 0, 0); // 260 × 260: split by rows
-      wasm(a, b, cols, 1, 8, k, n, 0, 0, true, false, 0, 0); // 8 × 260 (2²⁰ multiply-adds): split by columns
-      const many = new Float32Array(2080 * 64);
-      wasm(a, b, many, 1, 2080, 65, 64, 0, 0, false, false, 0, 0); // 2080 × 64 with k·n = 4160 ≤ SMALL_REPACK: 8 tasks
-      return [rows, cols, many];
+      return [
+        product(n, k, n, false, true), // 260 × 260: split by rows
+        product(8, k, n, true, false), // 8 × 260 (2²⁰ multiply-adds): split by columns
+        product(2080, 65, 64, false, false), // 2080 × 64 with k·n = 4160 ≤ SMALL_REPACK: 8 tasks (6 on 3 threads)
+        product(784, 128, 256, true, false), // W2's weight gradient: 196 row tiles, 2 tasks of 98 (3 of 65, 65, 66)
+        product(25, 5000, 10, true, false), // 25 rows: 12 + 13 (8 + 8 + 9)
+      ];
     });
-    for (const [rows, cols, many] of results.slice(1)) {
-      expect(Array.from(rows)).toEqual(Array.from(results[0]![0]!));
-      expect(Array.from(cols)).toEqual(Array.from(results[0]![1]!));
-      expect(Array.from(many)).toEqual(Array.from(results[0]![2]!));
+    for (const r of results.slice(1)) {
+      r.forEach((c, i) => expect(Array.from(c)).toEqual(Array.from(results[0]![i]!)));
     }
   });
 
@@ -265,6 +273,35 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('kernels/wasm pool:
     pool.run(job); // and with no worker inside, jobs open as usual
     expect(I[0]).toBe(afterOrdinary[0]! + 1);
     pool.close();
+  });
+});
+
+describe('kernels/wasm pool: cutting a product into tasks', () => {
+  it('cuts along the longer side of C into micro-tiles, one task per thread when the repacked operand is large', () => {
+    expect(cutTasks(512, 512, 512, 1, 2)).toEqual({ splitCols: false, units: 128, tasksPerItem: 2 }); // W1 n = 512
+    expect(cutTasks(128, 784, 256, 1, 2)).toEqual({ splitCols: true, units: 32, tasksPerItem: 2 }); // W2's X·W₁: 128×784 A repacked
+    expect(cutTasks(25, 5000, 10, 1, 2)).toEqual({ splitCols: false, units: 7, tasksPerItem: 2 }); // 25 rows: 12 + 13
+    expect(cutTasks(6, 100_000, 4, 1, 8)).toEqual({ splitCols: false, units: 2, tasksPerItem: 2 }); // never an empty task
+    expect(cutTasks(64, 64, 64, 4, 2)).toEqual({ splitCols: false, units: 16, tasksPerItem: 1 }); // a batch: an item per task
+  });
+
+  it('a small repacked operand gives up to 8 tasks per thread of ≥ 256 rows, always a multiple of the thread count', () => {
+    // W2's weight gradient Xᵀ·dZ (784 rows): 3 tasks of 264 rows left one thread twice the work of the other.
+    expect(cutTasks(784, 128, 256, 1, 2)).toEqual({ splitCols: false, units: 196, tasksPerItem: 2 });
+    expect(cutTasks(784, 128, 256, 1, 3)).toEqual({ splitCols: false, units: 196, tasksPerItem: 3 });
+    expect(cutTasks(5000, 400, 25, 1, 2)).toEqual({ splitCols: false, units: 1250, tasksPerItem: 16 }); // W3's X·W₁
+    expect(cutTasks(5000, 400, 25, 1, 3)).toEqual({ splitCols: false, units: 1250, tasksPerItem: 18 });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 20_000 }),
+      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 8 }), (m, k, n, batch, threads) => {
+        const { splitCols, units, tasksPerItem } = cutTasks(m, k, n, batch, threads);
+        expect(units).toBe(Math.ceil((splitCols ? n : m) / (splitCols ? 8 : 4)));
+        expect(tasksPerItem).toBeGreaterThanOrEqual(1);
+        expect(tasksPerItem).toBeLessThanOrEqual(units); // every task gets at least one micro-tile
+        if (batch === 1 && (splitCols ? m : n) * k <= 1 << 16 && (splitCols ? n : m) >= 2 * 256 * threads) {
+          expect(tasksPerItem % threads).toBe(0);
+          expect(tasksPerItem).toBeLessThanOrEqual(8 * threads);
+        }
+      }), { numRuns: 300 });
   });
 });
 
