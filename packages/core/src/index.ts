@@ -23,7 +23,7 @@ export {
 } from './ops/elementwise';
 // ops: activations
 export {
-  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward,
+  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward, reluBackward,
   type SoftplusOptions,
 } from './ops/activations';
 // ops: reductions

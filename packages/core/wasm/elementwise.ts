@@ -114,7 +114,7 @@ const B_LT = 8, B_LE = 9, B_GT = 10, B_GE = 11, B_RSUB = 12, B_RDIV = 13;
 
 const R_SUM = 0, R_MAX = 1, R_MIN = 2;
 
-const G_SIGMOID = 0, G_TANH = 1;
+const G_SIGMOID = 0, G_TANH = 1, G_RELU = 2;
 
 // ── constants ─────────────────────────────────────────────────────────────
 
@@ -688,23 +688,26 @@ export function binary(op: i32, rows: i32, len: i32, bRow: i32, bCol: i32): void
 // ── fused activation backwards ────────────────────────────────────────────
 
 /**
- * C = B·(A·(1 − A)) (sigmoid) or B·(1 − A²) (tanh), A the activation's output y and B the incoming
- * gradient dy: one f32x4 operation per step of the composed ops, each rounded to float32, so the
- * result is theirs bit for bit.
+ * C = B·(A·(1 − A)) (sigmoid), B·(1 − A²) (tanh) or B·[A > 0] (relu), A the activation's output y and B
+ * the incoming gradient dy: one f32x4 operation per step of the composed ops, each rounded to float32, so
+ * the result is theirs bit for bit (relu: the comparison's all-ones lanes masked to 1.0, then the product).
  */
 @inline function gradLoop(op: i32, n: i32): void {
   const end = vecBytes(n);
   for (let i: usize = 0; i < end; i += 16) {
     const y = v128.load(A + i), dy = v128.load(B + i);
-    const d = op == G_SIGMOID ? f32x4.mul(y, f32x4.sub(kf(0), y)) : f32x4.sub(kf(0), f32x4.mul(y, y));
+    const d = op == G_SIGMOID ? f32x4.mul(y, f32x4.sub(kf(0), y))
+      : op == G_TANH ? f32x4.sub(kf(0), f32x4.mul(y, y))
+      : v128.and(f32x4.gt(y, f32x4.splat(0)), kf(0));
     v128.store(C + i, f32x4.mul(dy, d));
   }
 }
 
-/** C[0, n) = the backward of activation `op` (G_SIGMOID, G_TANH) from its output A and gradient B. */
+/** C[0, n) = the backward of activation `op` (G_SIGMOID, G_TANH, G_RELU) from its output A and gradient B. */
 export function activationBackward(op: i32, n: i32): void {
   if (op == G_SIGMOID) gradLoop(G_SIGMOID, n);
-  else gradLoop(G_TANH, n);
+  else if (op == G_TANH) gradLoop(G_TANH, n);
+  else gradLoop(G_RELU, n);
 }
 
 // ── fused binary cross-entropy ────────────────────────────────────────────

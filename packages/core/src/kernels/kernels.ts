@@ -29,7 +29,7 @@ export type BinaryKernelOp =
 export type ReduceKernelOp = 'sum' | 'max' | 'min';
 
 /** Activations whose backward is fused into one kernel, computed from the activation's output y. */
-export type ActivationBackwardKernelOp = 'sigmoid' | 'tanh';
+export type ActivationBackwardKernelOp = 'sigmoid' | 'tanh' | 'relu';
 
 export interface Kernels extends OptimizerKernels {
   /** out[i] = f(x[i]) (x and out have the same length; out may be x). */

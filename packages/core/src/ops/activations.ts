@@ -1,5 +1,5 @@
 /**
- * Activations: sigmoid, tanh (with their fused backwards), the ReLU family, softplus / logSigmoid, and
+ * Activations: sigmoid, tanh, relu (with their fused backwards), the ReLU family, softplus / logSigmoid, and
  * (log-)softmax along an axis.
  * Each op is one definition with its forward (on the stable kernels) and backward side by side;
  * backwards are written with differentiable ops, so second-order gradients work.
@@ -30,8 +30,8 @@ function checkFinite(name: string, option: string, v: unknown): number {
 // ── sigmoid / tanh ────────────────────────────────────────────────────────
 
 /**
- * A fused activation backward: one kernel pass when y and dy have one shape (always so inside sigmoid's and
- * tanh's backward), else `composed`, the same formula in broadcasting ops.
+ * A fused activation backward: one kernel pass when y and dy have one shape (always so inside sigmoid's,
+ * tanh's and relu's backward), else `composed`, the same formula in broadcasting ops.
  */
 function fusedActivationBackward(op: ActivationBackwardKernelOp, y: Tensor, dy: Tensor, composed: () => Tensor): Tensor {
   if (!shapesEqual(y.shape, dy.shape)) {
@@ -98,14 +98,31 @@ export const tanh: UnaryOp = defineOp({
 // ── the ReLU family ───────────────────────────────────────────────────────
 
 /**
- * Rectified linear unit max(x, 0). ∂/∂x = [x > 0], so the gradient at 0 is 0 (as in PyTorch).
+ * relu's backward from its output y: dy·[y > 0], in one pass (y > 0 exactly where x > 0, NaN included).
+ * Bit for bit mul(dy, gt(y, 0)), with its broadcasting: a product with 1 or 0, so −0 where dy < 0 and
+ * NaN where dy is infinite or NaN and y ≤ 0. ∂/∂y = 0 (the mask is piecewise constant; undefined at
+ * y = 0), so y gets no gradient; ∂/∂dy = [y > 0]. relu's second derivative is 0, as the composed ops give.
+ * @example reluBackward(tensor([0, 3]), tensor([2, 5])) // [0, 5]
+ */
+export const reluBackward: Op<[Tensor, Tensor]> = defineOp({
+  name: 'reluBackward',
+  forward: (y: Tensor, dy: Tensor) => fusedActivationBackward('relu', y, dy, () => mul(dy, gt(y, 0))),
+  backward: (g, { inputs: [y, dy], needsGrad }) => [
+    null, // ∂/∂y = 0 wherever it is defined: no gradient, as gt gives none in the composed ops
+    needsGrad[1] ? sumToShape(reluBackward(y!, g), dy!.shape) : null,
+  ],
+});
+
+/**
+ * Rectified linear unit max(x, 0). ∂/∂x = [x > 0], so the gradient at 0 is 0 (as in PyTorch);
+ * computed from the output (reluBackward: one fused pass).
  * NaN passes through the forward.
  * @example relu(tensor([-1, 0, 2])) // [0, 0, 2]
  */
 export const relu: UnaryOp = defineOp({
   name: 'relu',
   forward: (x: Tensor) => unaryForward('relu', x),
-  backward: (dy, { inputs: [x] }) => [mul(dy, gt(x!, 0))],
+  backward: (dy, { output }) => [reluBackward(output, dy)],
 });
 
 const leakyReluOp = defineOp({

@@ -32,8 +32,9 @@ function un(op: UnaryKernelOp, x: FloatArray): FloatArray {
   return out;
 }
 
-/** sigmoid's and tanh's backward as the ops composed them: mul(dy, mul(y, sub(1, y))), mul(dy, sub(1, square(y))). */
+/** sigmoid's, tanh's and relu's backward as the ops composed them: mul(dy, mul(y, sub(1, y))), mul(dy, sub(1, square(y))), mul(dy, gt(y, 0)). */
 export function composedActivationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray): FloatArray {
+  if (op === 'relu') return bin('mul', dy, bin('gt', y, 0));
   return op === 'sigmoid' ? bin('mul', dy, bin('mul', y, bin('sub', 1, y))) : bin('mul', dy, bin('sub', 1, un('square', y)));
 }
 
@@ -80,7 +81,7 @@ function arrays(count: number): fc.Arbitrary<[DType, FloatArray[]]> {
 // ── activationBackward ────────────────────────────────────────────────────
 
 describe('activationBackward', () => {
-  for (const op of ['sigmoid', 'tanh'] as const) {
+  for (const op of ['sigmoid', 'tanh', 'relu'] as const) {
     it(`${op}: the composed ops' result bit for bit (float32 and float64, special values)`, () => {
       fc.assert(fc.property(arrays(2), ([, [y, dy]]) => {
         const out = alloc(dtypeOf(y!), y!.length);
@@ -117,8 +118,8 @@ describe('activationBackward', () => {
   });
 
   it('throws on an unknown op', () => {
-    expect(() => activationBackward('relu' as never, new Float32Array(1), new Float32Array(1), new Float32Array(1)))
-      .toThrow("activationBackward kernel: unknown op 'relu'");
+    expect(() => activationBackward('softsign' as never, new Float32Array(1), new Float32Array(1), new Float32Array(1)))
+      .toThrow("activationBackward kernel: unknown op 'softsign'");
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { tensor, Tensor, mul, square, sub, sum, type DType } from '../../src/index';
+import { tensor, Tensor, gt, mul, square, sub, sum, type DType } from '../../src/index';
 import { gradients } from '../../src/autograd/backward';
 import {
-  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward,
+  sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, logSigmoid, softmax, logSoftmax, sigmoidBackward, tanhBackward, reluBackward,
 } from '../../src/ops/activations';
 import { arb, domains, gradcheck, gradgradcheck, type Domain } from '../../src/testing/index';
 
@@ -25,7 +25,8 @@ const specs: Spec[] = [
   { name: 'sigmoid', f: sigmoid, domain: domains.real, smooth: true },
   { name: 'sigmoid (wide)', f: sigmoid, domain: domains.wide, smooth: true },
   { name: 'tanh', f: tanh, domain: domains.real, smooth: true },
-  { name: 'relu', f: relu, domain: domains.nonZero, smooth: false },
+  // relu is linear on each side of 0: second order checked there too (its backward is the op reluBackward).
+  { name: 'relu', f: relu, domain: domains.nonZero, smooth: true },
   { name: 'leakyRelu', f: (x) => leakyRelu(x), domain: domains.nonZero, smooth: false },
   { name: 'leakyRelu (slope 0.3)', f: (x) => leakyRelu(x, 0.3), domain: domains.nonZero, smooth: false },
   // elu/selu are C¹ at 0 only for α = 1 and never C²: keep away from 0 for both orders.
@@ -197,15 +198,18 @@ describe('values', () => {
   });
 });
 
-// ── the fused backwards: sigmoidBackward, tanhBackward ────────────────────
+// ── the fused backwards: sigmoidBackward, tanhBackward, reluBackward ──────
 
+/** y's domain: [-2, 2] (polynomials: no kinks to avoid), for reluBackward away from its step at y = 0. */
 const fused = [
-  { name: 'sigmoidBackward', f: sigmoidBackward, act: sigmoid, composed: (y: Tensor, dy: Tensor) => mul(dy, mul(y, sub(1, y))) },
-  { name: 'tanhBackward', f: tanhBackward, act: tanh, composed: (y: Tensor, dy: Tensor) => mul(dy, sub(1, square(y))) },
+  { name: 'sigmoidBackward', f: sigmoidBackward, act: sigmoid, composed: (y: Tensor, dy: Tensor) => mul(dy, mul(y, sub(1, y))), yDomain: domains.real },
+  { name: 'tanhBackward', f: tanhBackward, act: tanh, composed: (y: Tensor, dy: Tensor) => mul(dy, sub(1, square(y))), yDomain: domains.real },
+  { name: 'reluBackward', f: reluBackward, act: relu, composed: (y: Tensor, dy: Tensor) => mul(dy, gt(y, 0)), yDomain: domains.nonZero },
 ];
 
-/** Two float64 tensors of one random shape (y, dy), values in [-2, 2] (polynomials: no kinks to avoid). */
-const sameShapePair = arb.shape({ maxRank: 3, maxDim: 4 }).chain((shape) => fc.tuple(arb.tensor({ shape }), arb.tensor({ shape })));
+/** Two float64 tensors of one random shape (y, dy): y from yDomain, dy from [-2, 2]. */
+const sameShapePair = (yDomain: Domain) =>
+  arb.shape({ maxRank: 3, maxDim: 4 }).chain((shape) => fc.tuple(arb.tensor({ shape, domain: yDomain }), arb.tensor({ shape })));
 
 /** Bit for bit: ±0 told apart, any NaN equal to any NaN. */
 function expectBitsEqual(got: Tensor, want: Tensor, what: string): void {
@@ -217,16 +221,16 @@ function expectBitsEqual(got: Tensor, want: Tensor, what: string): void {
   }
 }
 
-describe('sigmoidBackward / tanhBackward', () => {
-  for (const { name, f, act, composed } of fused) {
+describe('sigmoidBackward / tanhBackward / reluBackward', () => {
+  for (const { name, f, act, composed, yDomain } of fused) {
     it(`${name}: gradients (float64, first and second order, property-based)`, () => {
-      fc.assert(fc.property(sameShapePair, ([y, dy]) => {
+      fc.assert(fc.property(sameShapePair(yDomain), ([y, dy]) => {
         for (const r of [gradcheck(f, [y, dy]), gradgradcheck(f, [y, dy])]) if (!r.ok) throw new Error(r.message);
       }), { numRuns: 15 });
     });
 
     it(`${name}: gradients with broadcasting (the composed fallback), first and second order`, () => {
-      fc.assert(fc.property(arb.broadcastablePair(), ([y, dy]) => {
+      fc.assert(fc.property(arb.broadcastablePair({ domain: yDomain }), ([y, dy]) => {
         for (const r of [gradcheck(f, [y!, dy!]), gradgradcheck(f, [y!, dy!])]) if (!r.ok) throw new Error(r.message);
       }), { numRuns: 10 });
     });
@@ -277,7 +281,22 @@ describe('sigmoidBackward / tanhBackward', () => {
     expect(dy.grad!.data[1]).toBeCloseTo(0.19, 14);
   });
 
+  it('reluBackward: hand-computed values, −0 and NaN as the composed product gives them, and its gradients', () => {
+    const y = tensor([0, 3, 0, 0, 2], { dtype: 'float64', requiresGrad: true });
+    const dy = tensor([2, 5, -1, Infinity, NaN], { dtype: 'float64', requiresGrad: true });
+    const r = reluBackward(y, dy);
+    // [2·0, 5·1, −1·0, ∞·0, NaN·1] = [0, 5, −0, NaN, NaN]
+    expect(Object.is(r.data[0], 0) && r.data[1] === 5 && Object.is(r.data[2], -0)).toBe(true);
+    expect(Number.isNaN(r.data[3]!) && Number.isNaN(r.data[4]!)).toBe(true);
+    reluBackward(y, tensor([2, 5, -1, 4, 1], { dtype: 'float64', requiresGrad: true })).sum().backward();
+    expect(y.grad).toBeNull(); // ∂/∂y = 0 wherever defined: no gradient, as gt gives none
+    const dy2 = tensor([1, 1, 1], { requiresGrad: true });
+    reluBackward(tensor([-1, 0.5, 0]), dy2).sum().backward();
+    expect(Array.from(dy2.grad!.data)).toEqual([0, 1, 0]); // ∂/∂dy = [y > 0]
+  });
+
   it('dtypes must match and shapes must broadcast, naming the op', () => {
+    expect(() => reluBackward(tensor([0.5]), tensor([1], { dtype: 'float64' }))).toThrow(/^reluBackward: dtype mismatch/);
     expect(() => sigmoidBackward(tensor([0.5]), tensor([1], { dtype: 'float64' }))).toThrow(/^sigmoidBackward: dtype mismatch/);
     expect(() => tanhBackward(tensor([0.5, 0.1]), tensor([1, 2, 3]))).toThrow(/^tanhBackward: .*\[2\].*\[3\]/);
   });

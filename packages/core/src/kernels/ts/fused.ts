@@ -10,8 +10,9 @@ import type { ActivationBackwardKernelOp } from '../kernels';
 // ── activation backwards ──────────────────────────────────────────────────
 
 /**
- * 'sigmoid': out = dy·(y·(1 − y)); 'tanh': out = dy·(1 − y²) — the rounding of
- * mul(dy, mul(y, sub(1, y))) and mul(dy, sub(1, square(y))).
+ * 'sigmoid': out = dy·(y·(1 − y)); 'tanh': out = dy·(1 − y²); 'relu': out = dy·[y > 0] — the rounding of
+ * mul(dy, mul(y, sub(1, y))), mul(dy, sub(1, square(y))) and mul(dy, gt(y, 0)) (a product with 1 or 0, so
+ * −0 for negative dy and NaN for infinite or NaN dy where y ≤ 0, as that product gives).
  */
 export function activationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void {
   const n = y.length;
@@ -24,6 +25,10 @@ export function activationBackward(op: ActivationBackwardKernelOp, y: FloatArray
     case 'tanh':
       if (f32) for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * Math.fround(1 - Math.fround(v * v)); }
       else for (let i = 0; i < n; i++) { const v = y[i]!; out[i] = dy[i]! * (1 - v * v); }
+      return;
+    case 'relu':
+      // exact in either dtype: a product with 1 or 0
+      for (let i = 0; i < n; i++) out[i] = dy[i]! * (y[i]! > 0 ? 1 : 0);
       return;
     default: {
       const never: never = op;

@@ -23,7 +23,7 @@
  *   round to the neighbouring float32;
  * - softmax / logSoftmax along the last axis (inner = 1) with rows of at most CHUNK floats, in float64
  *   like the TS kernel (within 1 float32 ulp of it; see the test for logSoftmax near 0);
- * - activationBackward (sigmoid, tanh), bit for bit: the composed ops' float32 steps, one f32x4 operation each;
+ * - activationBackward (sigmoid, tanh, relu), bit for bit: the composed ops' float32 steps, one f32x4 operation each;
  * - binaryCrossEntropy, bit for bit: unary log and log1p as above, then the composed ops' float32 steps;
  *   binaryCrossEntropyBackward, bit for bit: the composed ops' float32 steps.
  * Everything else (float64 or mixed dtypes, tiny arrays, other ops and layouts) runs the TS kernel.
@@ -79,7 +79,7 @@ const BINARY: Partial<Record<BinaryKernelOp, number>> = {
 /** The code of b ∘ a for a ∘ b (rsub = 12, rdiv = 13; comparisons mirror). */
 const SWAPPED = [0, 12, 2, 13, 4, 5, 6, 7, 10, 11, 8, 9];
 const REDUCE: Record<ReduceKernelOp, number> = { sum: 0, max: 1, min: 2 };
-const GRAD: Record<ActivationBackwardKernelOp, number> = { sigmoid: 0, tanh: 1 };
+const GRAD: Record<ActivationBackwardKernelOp, number> = { sigmoid: 0, tanh: 1, relu: 2 };
 
 interface Exports {
   memory: { readonly buffer: ArrayBuffer };

@@ -509,7 +509,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: softmax', () => {
 
 describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', () => {
   it('matches the TS kernel bit for bit (random lengths across chunks, special values, in place or not)', () => {
-    fc.assert(fc.property(fc.constantFrom<ActivationBackwardKernelOp>('sigmoid', 'tanh'), lengthArb, seedArb, fc.constantFrom('no', 'dy', 'y'),
+    fc.assert(fc.property(fc.constantFrom<ActivationBackwardKernelOp>('sigmoid', 'tanh', 'relu'), lengthArb, seedArb, fc.constantFrom('no', 'dy', 'y'),
       (op, n, seed, inPlace) => {
         // y mostly in ±1.5 (activation outputs and a little beyond), dy in ±10; both with specials and wild bit patterns.
         const y = values(n, seed, 1.5), dy = values(n, seed + 1);
@@ -527,7 +527,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', 
   it('special values and tails (lengths 1…9, the last vector partly past the data)', () => {
     const ys = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 2 ** -149];
     for (let n = 1; n <= ys.length; n++) {
-      for (const op of ['sigmoid', 'tanh'] as const) {
+      for (const op of ['sigmoid', 'tanh', 'relu'] as const) {
         const y = new Float32Array(ys.slice(0, n)), dy = new Float32Array(n).fill(-3), got = new Float32Array(n), ref = new Float32Array(n);
         wasmActivationBackwardF32(op, y, dy, got);
         tsActivationBackward(op, y, dy, ref);
@@ -540,7 +540,7 @@ describe.skipIf(!wasmAvailable)('kernels/wasm elementwise: activationBackward', 
     for (const n of [MIN_CHEAP - 1, 5000]) {
       const y = Float64Array.from(values(n, 20, 1.5)), dy = Float64Array.from(values(n, 21)), got = new Float64Array(n), ref = new Float64Array(n);
       const y32 = Float32Array.from(y), dy32 = Float32Array.from(dy), got32 = new Float32Array(n), ref32 = new Float32Array(n);
-      for (const op of ['sigmoid', 'tanh'] as const) {
+      for (const op of ['sigmoid', 'tanh', 'relu'] as const) {
         wasmActivationBackward(op, y, dy, got);
         tsActivationBackward(op, y, dy, ref);
         expect(Array.from(got)).toEqual(Array.from(ref));
