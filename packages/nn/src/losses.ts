@@ -104,6 +104,9 @@ function checkDtypes(name: string, a: Tensor, aName: string, b: Tensor, bName: s
 
 const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
+/** Fresh storage for a fused kernel's output: t's dtype and size. */
+const storageLike = (t: Tensor): Float32Array | Float64Array => (t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size));
+
 /** input and target: Tensors of one dtype and exactly one shape (no silent broadcasting). */
 function checkPair(name: string, input: unknown, target: unknown): [Tensor, Tensor] {
   const x = checkTensor(name, 'input', input);
@@ -208,7 +211,7 @@ export const binaryCrossEntropyBackward: Op<[Tensor, Tensor, Tensor]> = defineOp
   name: 'binaryCrossEntropyBackward',
   forward: (p: Tensor, y: Tensor, dy: Tensor) => {
     if (!(sameShape(p, y) && sameShape(p, dy))) return div(mul(dy, sub(p, y)), maximum(mul(p, sub(1, p)), GRAD_FLOOR));
-    const out = p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+    const out = storageLike(p);
     kernels.binaryCrossEntropyBackward(p.data, y.data, dy.data, out);
     return new Tensor(out, p.shape, p.dtype);
   },
@@ -238,7 +241,7 @@ const binaryCrossEntropyOp = defineOp({
   name: 'binaryCrossEntropy',
   forward: (p: Tensor, y: Tensor) => {
     if (!sameShape(p, y)) return neg(add(mul(y, clampedLog(p)), mul(sub(1, y), clampedLog1m(p))));
-    const out = p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+    const out = storageLike(p);
     kernels.binaryCrossEntropy(p.data, y.data, out);
     return new Tensor(out, p.shape, p.dtype);
   },

@@ -61,10 +61,11 @@ export interface Kernels extends OptimizerKernels {
     aStable?: boolean, bStable?: boolean, bias?: FloatArray | null): void;
   /**
    * Fused activation backward from the output y and the incoming gradient dy (same length; out may be
-   * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²). Each intermediate is rounded to the
-   * arrays' dtype in the order the composed ops round it (1 − y, then y·(1 − y), then the product with dy;
-   * y², then 1 − y², then the product), so the result equals mul(dy, mul(y, sub(1, y))) and
-   * mul(dy, sub(1, square(y))) bit for bit.
+   * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²), 'relu' out = dy·[y > 0]. Each
+   * intermediate is rounded to the arrays' dtype in the order the composed ops round it (1 − y, then
+   * y·(1 − y), then the product with dy; y², then 1 − y², then the product; relu's product with 1 or 0 is
+   * exact), so the result equals mul(dy, mul(y, sub(1, y))), mul(dy, sub(1, square(y))) and
+   * mul(dy, gt(y, 0)) bit for bit.
    */
   activationBackward(op: ActivationBackwardKernelOp, y: FloatArray, dy: FloatArray, out: FloatArray): void;
   /**

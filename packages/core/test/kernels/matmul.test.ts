@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import type { FloatArray } from '../../src/dtype';
 import { matmul } from '../../src/kernels/ts/matmul';
 import { tsKernels } from '../../src/kernels/ts';
 import { SENTINEL, TRANS, baseCase, gemmCaseArb, gemmOperands, type GemmCase } from '../support/gemm_cases';

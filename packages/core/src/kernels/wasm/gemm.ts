@@ -364,7 +364,6 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const es = a instanceof Float64Array ? 8 : 4;
   const p = batch * m * n * k >= PARALLEL_MIN ? currentPool(r) : null;
   p?.wake();
-  const threads = p ? p.threads : 1;
   const mn = m * n;
   const cLen = batch * mn;
   const aLo = aOffset, aHi = aOffset + (aBatchStride === 0 ? 0 : (batch - 1) * aBatchStride) + m * k;
