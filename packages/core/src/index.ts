@@ -55,4 +55,5 @@ export { kernels, setKernel, resetKernels, setBackend, getBackend, type BackendN
 export { setNumThreads, getNumThreads } from './kernels/wasm/gemm';
 export type {
   Kernels, KernelName, OptimizerKernels, UnaryKernelOp, BinaryKernelOp, ReduceKernelOp, ActivationBackwardKernelOp,
+  FusedActivation,
 } from './kernels/kernels';

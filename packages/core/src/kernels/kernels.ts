@@ -31,6 +31,9 @@ export type ReduceKernelOp = 'sum' | 'max' | 'min';
 /** Activations whose backward is fused into one kernel, computed from the activation's output y. */
 export type ActivationBackwardKernelOp = 'sigmoid' | 'tanh' | 'relu';
 
+/** Activations a product can apply as it stores C (matmul's `activation`: the `affine` op's fused epilogue). */
+export type FusedActivation = 'sigmoid' | 'tanh' | 'relu';
+
 export interface Kernels extends OptimizerKernels {
   /** out[i] = f(x[i]) (x and out have the same length; out may be x). */
   unary(op: UnaryKernelOp, x: FloatArray, out: FloatArray, p0?: number, p1?: number): void;
@@ -54,11 +57,13 @@ export interface Kernels extends OptimizerKernels {
    * (a pristine tensor's storage), so an implementation may keep a copy of it keyed by the array
    * (the WebAssembly GEMM does; the TS kernel ignores them). bias: null, or n values (the dtype of out) added
    * to every row of every item after the product, each sum rounded to out's dtype — bit for bit the product
-   * followed by a broadcast add (the `affine` op).
+   * followed by a broadcast add (the `affine` op). activation: null, or the unary op applied to every element
+   * last (after the bias) — bit for bit the `unary` kernel on the result, as every implementation of `unary`
+   * gives the same bits for these three (the `affine` op with an activation).
    */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
     aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset?: number, bOffset?: number,
-    aStable?: boolean, bStable?: boolean, bias?: FloatArray | null): void;
+    aStable?: boolean, bStable?: boolean, bias?: FloatArray | null, activation?: FusedActivation | null): void;
   /**
    * Fused activation backward from the output y and the incoming gradient dy (same length; out may be
    * either): 'sigmoid' out = dy·(y·(1 − y)), 'tanh' out = dy·(1 − y²), 'relu' out = dy·[y > 0]. Each

@@ -11,6 +11,8 @@ import { allocate } from '../dtype';
 import { broadcastShapes, formatShape, sizeOf, type Shape } from '../shape';
 import { broadcastTo, reshape } from './shape';
 import { sum } from './reduce';
+import { reluBackward, sigmoidBackward, tanhBackward } from './activations';
+import type { FusedActivation } from '../kernels/kernels';
 
 function describeOperand(shape: Shape, trans: boolean): string {
   return trans ? `${formatShape(shape)}ᵀ` : formatShape(shape);
@@ -109,23 +111,36 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return c;
 }
 
-/** One affine map on 2-D x: x·w + b with the bias added by the product's kernel (see affine). */
-const affine2d: Op<[Tensor, Tensor, Tensor]> = defineOp({
+/** The activations affine can fuse, and their backwards from the output y (activations.ts). */
+const ACTIVATION_BACKWARD: Record<FusedActivation, (y: Tensor, dy: Tensor) => Tensor> = {
+  sigmoid: sigmoidBackward, tanh: tanhBackward, relu: reluBackward,
+};
+
+/**
+ * One affine map on 2-D x: act(x·w + b) with the bias (and the activation, or null) applied by the product's
+ * kernel as it stores C (see affine).
+ */
+const affine2d: Op<[Tensor, Tensor, Tensor, FusedActivation | null]> = defineOp({
   name: 'affine',
-  forward: (x: Tensor, w: Tensor, b: Tensor) => {
+  forward: (x: Tensor, w: Tensor, b: Tensor, activation: FusedActivation | null) => {
     const m = x.shape[0]!, k = x.shape[1]!, n = w.shape[1]!;
     const out = allocate(x.dtype, m * n);
     // As in matmulT: read without counting as a `.data` access, so pristine operands may stay resident.
     const stableX = pristineStorage(x) !== null, stableW = pristineStorage(w) !== null;
-    kernels.matmul(storageOf(x), storageOf(w), out, 1, m, k, n, 0, 0, false, false, 0, 0, stableX, stableW, storageOf(b));
+    kernels.matmul(storageOf(x), storageOf(w), out, 1, m, k, n, 0, 0, false, false, 0, 0, stableX, stableW, storageOf(b), activation);
     return new Tensor(out, [m, n], x.dtype);
   },
-  // y = x·w + b: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy (all differentiable, so second order works).
-  backward: (dy, { inputs: [x, w], needsGrad }) => [
-    needsGrad[0] ? matmulT(dy, w!, false, true) : null,
-    needsGrad[1] ? matmulT(x!, dy, true, false) : null,
-    needsGrad[2] ? sum(dy, 0) : null,
-  ],
+  // y = act(z), z = x·w + b: dz = the activation's backward from y (sigmoidBackward…, or dy itself), then
+  // dx = dz·wᵀ, dw = xᵀ·dz, db = Σ_rows dz (all differentiable, so second order works).
+  backward: (dy, { inputs: [x, w], args, output, needsGrad }) => {
+    const activation = args[3] as FusedActivation | null;
+    const dz = activation === null ? dy : ACTIVATION_BACKWARD[activation](output, dy);
+    return [
+      needsGrad[0] ? matmulT(dz, w!, false, true) : null,
+      needsGrad[1] ? matmulT(x!, dz, true, false) : null,
+      needsGrad[2] ? sum(dz, 0) : null,
+    ];
+  },
 });
 
 /**
@@ -134,12 +149,21 @@ const affine2d: Op<[Tensor, Tensor, Tensor]> = defineOp({
  * intermediate x @ w tensor; the result equals add(matmul(x, w), b) bit for bit. Like torch.addmm(b, x, w)
  * (and F.linear, whose weight is stored transposed, [n, k]). Gradients: dx = dy·wᵀ, dw = Σ xᵀ·dy,
  * db = Σ dy over all leading dimensions.
+ * `activation` ('sigmoid', 'tanh' or 'relu'; default none) is applied by the same kernel call, while C is
+ * still in the kernel's memory: act(x @ w + b), bit for bit sigmoid(affine(x, w, b)) and so on, without the
+ * intermediate tensor (Keras's Dense(activation=…)). Its backward starts from the output as sigmoid's does,
+ * dz = sigmoidBackward(y, dy) (tanhBackward, reluBackward), then the affine gradients with dz for dy.
  * @example affine(ones([2, 3]), ones([3, 4]), zeros([4])).shape // [2, 4]
+ * @example affine(ones([2, 3]), ones([3, 4]), zeros([4]), 'sigmoid') // σ(3) everywhere
  */
-export function affine(x: Tensor, w: Tensor, b: Tensor): Tensor {
+export function affine(x: Tensor, w: Tensor, b: Tensor, activation?: FusedActivation): Tensor {
   if (!(x instanceof Tensor) || !(w instanceof Tensor) || !(b instanceof Tensor)) {
     throw new Error('affine: x, w and b must all be Tensors');
   }
+  if (activation !== undefined && !Object.hasOwn(ACTIVATION_BACKWARD, activation)) {
+    throw new Error(`affine: activation must be 'sigmoid', 'tanh' or 'relu' (or left out for none), got ${typeof activation === 'string' ? `'${activation}'` : String(activation)}`);
+  }
+  const act = activation ?? null;
   if (w.ndim !== 2) throw new Error(`affine: w must be 2-D [k, n], got shape ${formatShape(w.shape)}`);
   const k = w.shape[0]!, n = w.shape[1]!;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== k) {
@@ -148,7 +172,7 @@ export function affine(x: Tensor, w: Tensor, b: Tensor): Tensor {
   if (b.ndim !== 1 || b.shape[0] !== n) {
     throw new Error(`affine: b must have shape [${n}] (one value per column of w), got ${formatShape(b.shape)}; use add(matmul(x, w), b) for other broadcasts`);
   }
-  if (x.ndim === 2) return affine2d(x, w, b);
+  if (x.ndim === 2) return affine2d(x, w, b, act);
   const lead = x.shape.slice(0, -1);
-  return reshape(affine2d(reshape(x, [sizeOf(lead), k]), w, b), [...lead, n]);
+  return reshape(affine2d(reshape(x, [sizeOf(lead), k]), w, b, act), [...lead, n]);
 }

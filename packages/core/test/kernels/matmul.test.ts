@@ -79,6 +79,24 @@ describe('kernels/ts matmul', () => {
     }
   });
 
+  it('applies an activation last: bit for bit the unary kernel on the product (+ bias)', () => {
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      for (const activation of ['sigmoid', 'tanh', 'relu'] as const) {
+        for (const [batch, m, k, n] of [[1, 9, 300, 13], [2, 5, 3, 1], [3, 70, 0, 6]] as const) {
+          const a = new ctor(batch * m * k).map((_, i) => Math.sin(i + 1) * 3), b = new ctor(k * n).map((_, i) => Math.cos(i) / 7);
+          const bias = new ctor(n).map((_, i) => i / 3 - 1);
+          for (const withBias of [null, bias]) {
+            const plain = new ctor(batch * m * n), fused = new ctor(batch * m * n);
+            matmul(a, b, plain, batch, m, k, n, m * k, 0, false, false, 0, 0, false, false, withBias);
+            tsKernels.unary(activation, plain, plain);
+            matmul(a, b, fused, batch, m, k, n, m * k, 0, false, false, 0, 0, false, false, withBias, activation);
+            expect(Array.from(fused)).toEqual(Array.from(plain));
+          }
+        }
+      }
+    }
+  });
+
   it('writes zeros when k = 0 and nothing when m or n = 0', () => {
     const out = new Float32Array(2 * 3 * 4).fill(Number.NaN);
     matmul(new Float32Array(0), new Float32Array(0), out, 2, 3, 0, 4, 0, 0, false, false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { add, affine, matmul, tensor, Tensor } from '../../src/index';
+import { add, affine, getNumThreads, matmul, relu, setNumThreads, sigmoid, tanh, tensor, Tensor } from '../../src/index';
 import { matmulT } from '../../src/ops/matmul';
 import { arb, gradcheckProperty } from '../../src/testing/index';
 
@@ -117,8 +117,53 @@ describe('affine', () => {
     }
   });
   it('gradients: first and second order (float64, property-based; x of rank 1–3)', () => {
-    fc.assert(gradcheckProperty(affine, [affineOperands]), { numRuns: 30 });
-    fc.assert(gradcheckProperty(affine, [affineOperands], { secondOrder: true }), { numRuns: 10 });
+    const f = (x: Tensor, w: Tensor, b: Tensor) => affine(x, w, b);
+    fc.assert(gradcheckProperty(f, [affineOperands]), { numRuns: 30 });
+    fc.assert(gradcheckProperty(f, [affineOperands], { secondOrder: true }), { numRuns: 10 });
+  });
+  it('with an activation equals the activation of affine bit for bit (float32 and float64; 1 and 2 threads; every kernel path)', () => {
+    const threads = getNumThreads();
+    try {
+      for (const t of [1, 2]) {
+        setNumThreads(t);
+        for (const [name, act] of [['sigmoid', sigmoid], ['tanh', tanh], ['relu', relu]] as const) {
+          for (const dtype of ['float32', 'float64'] as const) {
+            // [5]: one row (a tiny product); [300, 40] · [40, 33]: the WebAssembly GEMM, activation on the calling
+            // thread; [2000, 40]: a product and an activation (66 000 elements) large enough for every thread;
+            // [7, 50, 40]: leading dimensions.
+            for (const shape of [[5], [3, 5], [300, 40], [2000, 40], [7, 50, 40]]) {
+              const k = shape[shape.length - 1]!, n = 33;
+              const x = tensor(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => 3 * Math.sin(i)), { shape, dtype });
+              const w = tensor(Array.from({ length: k * n }, (_, i) => Math.cos(3 * i)), { shape: [k, n], dtype });
+              const b = tensor(Array.from({ length: n }, (_, i) => i / 7 - 2), { dtype });
+              const fused = affine(x, w, b, name), composed = act(affine(x, w, b));
+              expect(fused.shape).toEqual(composed.shape);
+              const f = fused.data, c = composed.data;
+              let same = f.length === c.length;
+              for (let i = 0; same && i < f.length; i++) same = Object.is(f[i], c[i]);
+              expect(same, `${name} ${dtype} [${shape.join(',')}] on ${t} thread(s)`).toBe(true);
+            }
+          }
+        }
+      }
+    } finally {
+      setNumThreads(threads);
+    }
+  });
+  it('with an activation: gradients, first and second order (float64, property-based; relu away from its kink)', () => {
+    for (const act of ['sigmoid', 'tanh'] as const) {
+      const f = (x: Tensor, w: Tensor, b: Tensor) => affine(x, w, b, act);
+      fc.assert(gradcheckProperty(f, [affineOperands]), { numRuns: 15 });
+      fc.assert(gradcheckProperty(f, [affineOperands], { secondOrder: true }), { numRuns: 6 });
+    }
+    // relu's kink: every pre-activation x @ w + b at least 0.05 away from 0 (finite differences step 1e-6).
+    const awayFromKink = affineOperands.filter((ops) => {
+      const [x, w, b] = ops as Tensor[];
+      return Array.from(affine(x!, w!, b!).data).every((z) => Math.abs(z) >= 0.05);
+    });
+    const f = (x: Tensor, w: Tensor, b: Tensor) => affine(x, w, b, 'relu');
+    fc.assert(gradcheckProperty(f, [awayFromKink]), { numRuns: 15 });
+    fc.assert(gradcheckProperty(f, [awayFromKink], { secondOrder: true }), { numRuns: 6 });
   });
   it('errors name the shapes and what to do', () => {
     const w = tensor(new Float32Array(6), { shape: [3, 2] });
@@ -126,5 +171,6 @@ describe('affine', () => {
     expect(() => affine(tensor([1, 2, 3]), w, tensor([0, 0, 0]))).toThrow(/affine: b must have shape \[2\].*got \[3\]; use add\(matmul\(x, w\), b\)/);
     expect(() => affine(tensor([1, 2, 3]), tensor([1, 2, 3]), tensor([0]))).toThrow(/affine: w must be 2-D \[k, n\], got shape \[3\]/);
     expect(() => affine(tensor([1, 2, 3]), w, tensor([0, 0], { dtype: 'float64' }))).toThrow(/affine: dtype mismatch/);
+    expect(() => affine(tensor([1, 2, 3]), w, tensor([0, 0]), 'gelu' as 'relu')).toThrow(/affine: activation must be 'sigmoid', 'tanh' or 'relu' \(or left out for none\), got 'gelu'/);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The fully connected layer: Linear (y = x @ W + b, W of shape [in, out]) and its pure function
- * `linear(x, weight, bias)`, which Maxout and tied layers reuse.
+ * The fully connected layer: Linear (y = x @ W + b, W of shape [in, out], optionally followed by a fused
+ * activation) and its pure function `linear(x, weight, bias, activation)`, which Maxout and tied layers reuse.
  */
-import { Generator, Tensor, affine, matmul, type DType, type Shape } from '@tapegrad/core';
+import { Generator, Tensor, affine, matmul, relu, sigmoid, tanh, type DType, type FusedActivation, type Shape } from '@tapegrad/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { varianceScaling, type InitOptions, type Initializer } from '../init';
@@ -12,13 +12,18 @@ function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/** The unfused activations, for linear without a bias. */
+const ACTIVATIONS: Record<FusedActivation, (x: Tensor) => Tensor> = { sigmoid, tanh, relu };
+
 /**
  * The affine map y = x @ W + b for x of shape [..., in], W of shape [in, out] and b of shape [out]
  * (leading dimensions are a batch; a 1-D x gives a 1-D y). With a bias it is core's `affine`, which adds b
  * as the product is stored (no separate broadcast add): ∂L/∂x = dy @ Wᵀ, ∂L/∂W = Σ_batch xᵀ @ dy, ∂L/∂b = Σ_batch dy.
+ * `activation` ('sigmoid', 'tanh', 'relu'; default none) gives act(x @ W + b), bit for bit the activation op
+ * applied afterwards; with a bias core's affine applies it in the same kernel call.
  * @example linear(ones([2, 3]), ones([3, 4]), zeros([4])).shape // [2, 4]
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation: FusedActivation | null = null): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`linear: the input must be a Tensor, got ${typeof x}`);
   if (!(weight instanceof Tensor) || weight.ndim !== 2) {
     throw new Error(`linear: the weight must be a 2-D Tensor [in, out], got ${weight instanceof Tensor ? shapeStr(weight.shape) : typeof weight}`);
@@ -30,7 +35,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias !== null && (!(bias instanceof Tensor) || bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw new Error(`linear: the bias must have shape [${outF}] (one per output unit), got ${bias instanceof Tensor ? shapeStr(bias.shape) : typeof bias}`);
   }
-  return bias === null ? matmul(x, weight) : affine(x, weight, bias);
+  checkActivation('linear', activation);
+  if (bias !== null) return activation === null ? affine(x, weight, bias) : affine(x, weight, bias, activation);
+  const z = matmul(x, weight);
+  return activation === null ? z : ACTIVATIONS[activation](z);
+}
+
+/** Throws unless `activation` is null/undefined or one of the fused activations. */
+function checkActivation(where: string, activation: unknown): void {
+  if (activation !== null && activation !== undefined && !(typeof activation === 'string' && Object.hasOwn(ACTIVATIONS, activation))) {
+    throw new Error(`${where}: activation must be 'sigmoid', 'tanh' or 'relu' (or null for none), got ${typeof activation === 'string' ? `'${activation}'` : String(activation)}; for another activation put its layer after this one`);
+  }
 }
 
 /**
@@ -64,6 +79,11 @@ export interface LinearOptions {
   biasRegularizer?: Regularizer | null;
   /** A penalty on the layer's output y, recorded in training mode. Default none. */
   activityRegularizer?: Regularizer | null;
+  /**
+   * Linear only: 'sigmoid', 'tanh' or 'relu' applied to x @ W + b in the same kernel call (Keras's
+   * Dense(activation=…)), bit for bit Linear followed by that activation layer. Default null (none).
+   */
+  activation?: FusedActivation | null;
   /** float32 (default) or float64. */
   dtype?: DType;
   /** The random generator for the initial draws (default: the global one). */
@@ -90,6 +110,7 @@ export function checkDenseOptions(where: string, opts: unknown): LinearOptions {
   for (const key of ['weightRegularizer', 'biasRegularizer', 'activityRegularizer'] as const) {
     if (o[key] !== undefined && o[key] !== null && typeof o[key] !== 'function') throw new Error(`${where}: ${key} must be a regularizer such as l2(1e-4), got ${typeof o[key]}`);
   }
+  checkActivation(where, o.activation);
   return o;
 }
 
@@ -137,6 +158,8 @@ export class Linear extends Module {
   readonly outFeatures: number;
   readonly weight: Parameter;
   readonly bias: Parameter | null;
+  /** The fused activation ('sigmoid', 'tanh', 'relu'), or null. */
+  readonly activation: FusedActivation | null;
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -149,15 +172,16 @@ export class Linear extends Module {
     const { weight, bias } = denseParameters(inFeatures, outFeatures, opts);
     this.weight = weight;
     this.bias = bias;
+    this.activation = opts.activation ?? null;
     this.activityRegularizer = opts.activityRegularizer ?? null;
   }
 
   forward(x: Tensor): Tensor {
     checkDenseInput(`Linear(${this.inFeatures} → ${this.outFeatures})`, x, this.inFeatures, this.weight.dtype);
-    return this.activity(linear(x, this.weight, this.bias));
+    return this.activity(linear(x, this.weight, this.bias, this.activation));
   }
 
   protected override describe(): string {
-    return `${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ', bias=false' : ''}`;
+    return `${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ', bias=false' : ''}${this.activation === null ? '' : `, activation=${this.activation}`}`;
   }
 }

@@ -7,7 +7,8 @@ import type { Parameter } from '../parameter';
 import { checkDenseInput, checkDenseOptions, denseParameters, linear, positiveInt, type LinearOptions } from './linear';
 
 /** The options of Maxout: those of Linear (initializers, regularizers, bias, dtype, generator). */
-export type MaxoutOptions = LinearOptions;
+/** Linear's options except `activation` (the max over pieces is the activation). */
+export type MaxoutOptions = Omit<LinearOptions, 'activation'>;
 
 /**
  * Maxout layer: hⱼ(x) = max_{k < pieces} (x @ W + b)[j·pieces + k], for j < outFeatures.
@@ -36,6 +37,9 @@ export class Maxout extends Module {
     positiveInt('Maxout', 'outFeatures', outFeatures);
     positiveInt('Maxout', 'pieces', pieces);
     checkDenseOptions(`Maxout(${inFeatures} → ${outFeatures}, pieces=${pieces})`, opts);
+    if ((opts as LinearOptions).activation != null) {
+      throw new Error(`Maxout(${inFeatures} → ${outFeatures}, pieces=${pieces}): takes no activation option (the max over its pieces is the activation); put an activation layer after it`);
+    }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.pieces = pieces;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Generator, abs, gradients, linspace, mul, randn, sum, square, tanh, tensor, transpose, zeros, type Tensor,
+  Generator, abs, gradients, linspace, mul, randn, relu, sigmoid, sum, square, tanh, tensor, transpose, zeros, type Tensor,
 } from '@tapegrad/core';
 import { arb } from '@tapegrad/core/testing';
-import { Module, Parameter, init, type Regularizer } from '../../src/index';
+import { Maxout, Module, Parameter, ReLU, Sequential, Sigmoid, Tanh, init, type Regularizer } from '../../src/index';
 import { Linear, linear, linearDefaultInit } from '../../src/layers/linear';
 import { expectLayerGradients } from '../support/check_layer';
 
@@ -105,6 +105,56 @@ describe('Linear', () => {
     expect(noBias.bias).toBeNull();
     expect(noBias.namedParameters().map(([n]) => n)).toEqual(['weight']);
     expect(noBias.toString()).toBe('Linear(4 → 3, bias=false)');
+  });
+
+  describe('{activation}: the activation fused into the product (Keras Dense(activation=…))', () => {
+    const layers = { sigmoid: Sigmoid, tanh: Tanh, relu: ReLU } as const;
+    const ops = { sigmoid, tanh, relu } as const;
+    const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+    it('equals Linear followed by the activation layer bit for bit: forward and every gradient (float32, with and without bias)', () => {
+      for (const act of ['sigmoid', 'tanh', 'relu'] as const) {
+        for (const bias of [true, false]) {
+          // 300 rows · 40 → 30: large enough for the WebAssembly kernels on that backend.
+          const fused = new Linear(40, 30, { activation: act, bias, generator: new Generator(5) });
+          const plain = new Linear(40, 30, { bias, generator: new Generator(5) });
+          const x = randn([300, 40], { generator: new Generator(6) });
+          const yf = fused.forward(x), yp = new Sequential(plain, new layers[act]()).forward(x);
+          expect(sameBits(yf.data, yp.data), `${act} forward, bias ${bias}`).toBe(true);
+          const gf = gradients(sum(mul(yf, yf)), [fused.weight, ...(bias ? [fused.bias!] : [])]);
+          const gp = gradients(sum(mul(yp, yp)), [plain.weight, ...(bias ? [plain.bias!] : [])]);
+          gf.forEach((g, i) => expect(sameBits(g!.data, gp[i]!.data), `${act} gradient ${i}, bias ${bias}`).toBe(true));
+        }
+      }
+    });
+
+    it('the function form: linear(x, W, b, activation) = activation(linear(x, W, b))', () => {
+      const x = randn([3, 4], { dtype: 'float64' }), w = randn([4, 2], { dtype: 'float64' }), b = randn([2], { dtype: 'float64' });
+      for (const act of ['sigmoid', 'tanh', 'relu'] as const) {
+        expect(sameBits(linear(x, w, b, act).data, ops[act](linear(x, w, b)).data)).toBe(true);
+        expect(sameBits(linear(x, w, null, act).data, ops[act](linear(x, w)).data)).toBe(true);
+      }
+    });
+
+    it('gradients wrt input, weight and bias match finite differences (float64; first and second order for sigmoid and tanh)', () => {
+      fc.assert(
+        fc.property(linearCase, fc.constantFrom('sigmoid' as const, 'tanh' as const), (c, act) => {
+          const layer = new Linear(c.inF, c.outF, { bias: c.bias, activation: act, dtype: 'float64', generator: new Generator(c.seed) });
+          expectLayerGradients(layer, [c.x], { order: 2 });
+        }),
+        { numRuns: 12 },
+      );
+    });
+
+    it('is shown by toString and checked like the other options', () => {
+      expect(new Linear(4, 3, { activation: 'relu' }).toString()).toBe('Linear(4 → 3, activation=relu)');
+      expect(new Linear(4, 3, { activation: null }).activation).toBeNull();
+      expect(() => new Linear(4, 3, { activation: 'gelu' as never })).toThrow(
+        "Linear(4 → 3): activation must be 'sigmoid', 'tanh' or 'relu' (or null for none), got 'gelu'; for another activation put its layer after this one",
+      );
+      expect(() => linear(zeros([2, 4]), zeros([4, 3]), null, 'softmax' as never)).toThrow("linear: activation must be 'sigmoid', 'tanh' or 'relu'");
+      expect(() => new Maxout(4, 3, 2, { activation: 'relu' } as never)).toThrow('Maxout(4 → 3, pieces=2): takes no activation option');
+    });
   });
 
   describe('default initialization (PyTorch): W, b ~ U(−1/√in, 1/√in)', () => {

@@ -25,6 +25,8 @@
  * Block sizes: MR×NR = 4×4 micro-tile, KC = 256, MC = 128, NC = 1024 (see createGemm).
  */
 import type { FloatArray } from '../../dtype';
+import type { FusedActivation } from '../kernels';
+import { unary } from './elementwise';
 
 /**
  * Below this many multiply-adds the direct loop is used. Measured here, the packed path already wins
@@ -40,11 +42,23 @@ const SMALL = 64;
  * B starts at b[bOffset + i*bBatchStride]; it is k×n row-major, or, when transB, stored n×k row-major.
  * A batch stride of 0 broadcasts that operand over the batch. aStable / bStable are ignored here (see the
  * kernel interface). `bias` (n values, or null) is added to every row of every item after the product,
- * each sum rounded to out's dtype: exactly the product followed by a broadcast add.
+ * each sum rounded to out's dtype: exactly the product followed by a broadcast add. `activation` (or null)
+ * is then applied to every element by the unary kernel, in place.
  */
 export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  _aStable = false, _bStable = false, bias: FloatArray | null = null): void {
+  _aStable = false, _bStable = false, bias: FloatArray | null = null, activation: FusedActivation | null = null): void {
+  product(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, bias);
+  if (activation !== null && batch > 0 && m > 0 && n > 0) {
+    const c = out.length === batch * m * n ? out : out.subarray(0, batch * m * n);
+    unary(activation, c, c);
+  }
+}
+
+/** matmul without the activation. */
+function product(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
+  aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number,
+  bias: FloatArray | null): void {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   if (k <= 0) {
     out.fill(0, 0, batch * m * n);

@@ -40,6 +40,7 @@ import { reduce as tsReduce } from '../ts/reduce';
 import { softmax as tsSoftmax } from '../ts/softmax';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise_module';
 import { pooledElementwise } from './gemm';
+import { FIRST_TRANSCENDENTAL, UNARY } from './unary_codes';
 import { instantiate } from './load';
 
 /*
@@ -65,13 +66,7 @@ export const MIN_SOFTMAX = 32;
  */
 export const MIN_POOLED = 4 * 8192;
 
-// Op codes: the U_*, B_*, R_* constants of packages/core/wasm/elementwise.ts.
-const UNARY: Partial<Record<UnaryKernelOp, number>> = {
-  neg: 0, abs: 1, square: 2, sqrt: 3, reciprocal: 4, relu: 5, clamp: 6, leakyRelu: 7,
-  exp: 8, log: 9, log1p: 10, tanh: 11, sigmoid: 12, softplus: 13, logSigmoid: 14,
-};
-/** Unary codes from here on are transcendental. */
-const FIRST_TRANSCENDENTAL = 8;
+// Op codes: the U_* (./unary_codes.ts), B_*, R_* constants of packages/core/wasm/elementwise.ts.
 const CLAMP = 6;
 const BINARY: Partial<Record<BinaryKernelOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,

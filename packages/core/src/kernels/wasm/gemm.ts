@@ -24,11 +24,14 @@
  * the fixed cost of the copies and the call dominates), and runtimes without WebAssembly SIMD.
  */
 import type { FloatArray } from '../../dtype';
+import type { FusedActivation } from '../kernels';
 import { matmul as tsMatmul } from '../ts/matmul';
+import { unary as tsUnary } from '../ts/elementwise';
 import { GEMM_WASM_BASE64 } from './gemm_module';
 import { decodeBase64 } from './load';
 import { GEMM_SHARED_WASM_BASE64 } from './gemm_shared_module';
 import { CONTROL_BYTES, KernelPool, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from './pool';
+import { UNARY } from './unary_codes';
 
 /**
  * Below this many multiply-adds (m·n·k) the TS kernel is used. Measured here (Node 20, per call): the WASM
@@ -259,15 +262,15 @@ const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  */
 export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false, bias: FloatArray | null = null): void {
+  aStable = false, bStable = false, bias: FloatArray | null = null, activation: FusedActivation | null = null): void {
   if (m * n * k >= TINY) {
     if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
-      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias)) return;
+      if (wasmMatmulF32(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias, activation)) return;
     } else if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array && (bias === null || bias instanceof Float64Array)) {
-      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias)) return;
+      if (wasmMatmulF64(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias, activation)) return;
     }
   }
-  tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
+  tsMatmul(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias, activation);
 }
 
 /**
@@ -277,19 +280,22 @@ export function wasmMatmul(a: FloatArray, b: FloatArray, out: FloatArray, batch:
  * unavailable or memory cannot grow enough; the caller then uses another kernel. aStable / bStable:
  * the caller guarantees that array's contents never change while it is reachable, so its copy in
  * wasm memory may be kept and reused by later products (see the header). bias: null or n values added to
- * every row of C after the product (as the kernel interface says).
+ * every row of C after the product (as the kernel interface says). activation: null, or the unary op then
+ * applied to C — in float32, by the elementwise module's runRange on C while it is still in wasm memory (on
+ * every thread when C is large), before C is copied out; else (float64, or a memory without runRange) by the
+ * TS unary kernel on `out`. Both give the unary kernel's bits.
  */
 export function wasmMatmulF32(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false, bias: Float32Array | null = null): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
+  aStable = false, bStable = false, bias: Float32Array | null = null, activation: FusedActivation | null = null): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias, activation);
 }
 
 /** wasmMatmulF32 for float64 operands (the module's gemm64). */
 export function wasmMatmulF64(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset = 0, bOffset = 0,
-  aStable = false, bStable = false, bias: Float64Array | null = null): boolean {
-  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias);
+  aStable = false, bStable = false, bias: Float64Array | null = null, activation: FusedActivation | null = null): boolean {
+  return wasmGemm(a, b, out, batch, m, k, n, aBatchStride, bBatchStride, transA, transB, aOffset, bOffset, aStable, bStable, bias, activation);
 }
 
 // ── resident operands ─────────────────────────────────────────────────────
@@ -352,7 +358,7 @@ const fresh: (Resident | FloatArray)[] = [];
 /** The WebAssembly product for operands and output of one element type (float32 or float64). */
 function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, k: number, n: number,
   aBatchStride: number, bBatchStride: number, transA: boolean, transB: boolean, aOffset: number, bOffset: number,
-  aStable: boolean, bStable: boolean, bias: FloatArray | null): boolean {
+  aStable: boolean, bStable: boolean, bias: FloatArray | null, activation: FusedActivation | null): boolean {
   if (batch <= 0 || m <= 0 || n <= 0) return true;
   const r = instance();
   if (!r) return false;
@@ -379,7 +385,11 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const aByte = cByte + align64(cLen * es);
   const bByte = aByte + (aRes ? 0 : align64(copyLength(a, aLo, aHi) * es));
   const biasByte = bByte + (bRes ? 0 : align64(copyLength(b, bLo, bHi) * es));
-  const end = biasByte + (bias === null ? 0 : align64(n * es));
+  // A float32 activation runs in wasm memory (runRange): the product goes to Z, after the bias, and the
+  // activation writes C from it (not in place: runRange's rounding tests recompute some vectors from their input).
+  const actCode = activation !== null && es === 4 && r.runRange !== undefined ? UNARY[activation]! : -1;
+  const zByte = biasByte + (bias === null ? 0 : align64(n * es));
+  const end = zByte + (actCode < 0 ? 0 : align64(cLen * es));
   // The kernel's edge tiles may read up to 64 bytes past an operand (values that reach no stored element).
   if (!ensureMemory(r, end + READ_SLACK)) {
     for (let i = 0; i < fresh.length; i += 2) (fresh[i] as Resident).valid = false; // reserved but never filled
@@ -397,18 +407,24 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
   const b0 = (bRes ? bRes.at / es : copyIn(b, bLo, bHi, bByte / es)) + bOffset;
   if (bias !== null) heapFor(bias).set(bias.length === n ? bias : bias.subarray(0, n), biasByte / es);
   const biasAt = bias === null ? 0 : biasByte;
+  const productByte = actCode < 0 ? cByte : zByte;
   // Element (i, p) of op(A) is A[i·ars + p·acs]; element (p, j) of op(B) is B[p·brs + j·bcs].
   const ars = transA ? 1 : k, acs = transA ? m : 1;
   const brs = transB ? 1 : n, bcs = transB ? k : 1;
   if (p) {
-    p.run({ a: a0 * es, ars, acs, b: b0 * es, brs, bcs, c: cByte, ldc: n, m, k, n,
+    p.run({ a: a0 * es, ars, acs, b: b0 * es, brs, bcs, c: productByte, ldc: n, m, k, n,
       batch, aItem: aBatchStride * es, bItem: bBatchStride * es, cItem: mn * es, elementBytes: es, bias: biasAt });
   } else {
     const scratch = scratchAt(r, 0);
     const gemm = es === 8 ? r.gemm64 : r.gemm;
     for (let t = 0; t < batch; t++) {
-      gemm((a0 + t * aBatchStride) * es, ars, acs, (b0 + t * bBatchStride) * es, brs, bcs, cByte + t * mn * es, n, m, k, n, scratch, biasAt);
+      gemm((a0 + t * aBatchStride) * es, ars, acs, (b0 + t * bBatchStride) * es, brs, bcs, productByte + t * mn * es, n, m, k, n, scratch, biasAt);
     }
+  }
+  if (actCode >= 0) {
+    // On every thread when C is as large as a pooled unary op (the elementwise loader's MIN_POOLED), else here.
+    if (p && cLen >= POOLED_ACTIVATION_MIN) p.runRange(0, actCode, zByte, 0, cByte, cLen, RANGE_CHUNK);
+    else r.runRange!(0, actCode, zByte, 0, cByte, cLen, scratchAt(r, 0));
   }
   if (viewsAt !== cByte) {
     cViews = new Map();
@@ -422,6 +438,10 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
     cViews.set(key, view);
   }
   out.set(view);
+  if (activation !== null && actCode < 0) {
+    const c = out.length === cLen ? out : out.subarray(0, cLen);
+    tsUnary(activation, c, c);
+  }
   return true;
 }
 
@@ -429,6 +449,8 @@ function wasmGemm(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, 
 
 /** Floats per runRange chunk: the elementwise module's CHUNK (packages/core/wasm/elementwise.ts). */
 const RANGE_CHUNK = 8192;
+/** From this many elements a fused activation runs on every pool thread: the elementwise loader's MIN_POOLED. */
+const POOLED_ACTIVATION_MIN = 4 * RANGE_CHUNK;
 
 /**
  * out = the elementwise module's kernel `kind` (0: the unary op with code `op` of x; 1: binaryCrossEntropy

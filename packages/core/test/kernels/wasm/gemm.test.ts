@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { matmul as tsMatmul } from '../../../src/kernels/ts/matmul';
 import { tsKernels } from '../../../src/kernels/ts';
-import { wasmMatmul, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
+import { getNumThreads, setNumThreads, wasmMatmul, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
 import { GEMM_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_module';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
 import { expectCommittedModuleMatches } from '../../support/wasm_build';
@@ -133,6 +133,41 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
           }
         }
       }
+    }
+  });
+
+  it('an activation is applied last: bit for bit the unary kernel on the product (+ bias), on 1 and 2 threads', () => {
+    // [2000, 40, 33]: a product and an activation (66 000 elements) split over the pool's threads; the rest run the
+    // activation on the calling thread. float64 applies the TS unary kernel after the copy out.
+    const shapes = [[2000, 40, 33], [300, 257, 25], [16, 9, 1], [81, 33, 12], [6, 0, 7]] as const;
+    const threads = getNumThreads();
+    try {
+      for (const t of [1, 2]) {
+        setNumThreads(t);
+        for (const ctor of [Float32Array, Float64Array] as const) {
+          const run = (ctor === Float32Array ? wasmAnySize : wasm64AnySize) as (...args: unknown[]) => void;
+          for (const [m, k, n] of shapes) {
+            for (const activation of ['sigmoid', 'tanh', 'relu'] as const) {
+              for (const batch of [1, 2]) {
+                const a = new ctor(batch * m * k), b = new ctor(k * n), bias = new ctor(n);
+                fillRandom(a, m + 7 * k);
+                fillRandom(b, n + 3);
+                fillRandom(bias, k + 11);
+                a[0] = Number.NaN;
+                for (const withBias of [null, bias]) {
+                  const plain = new ctor(batch * m * n), fused = new ctor(batch * m * n);
+                  run(a, b, plain, batch, m, k, n, m * k, 0, false, false, 0, 0, false, false, withBias);
+                  tsKernels.unary(activation, plain, plain);
+                  run(a, b, fused, batch, m, k, n, m * k, 0, false, false, 0, 0, false, false, withBias, activation);
+                  expect(Array.from(fused), `${activation} ${m}×${k}×${n} batch ${batch} on ${t} thread(s)`).toEqual(Array.from(plain));
+                }
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      setNumThreads(threads);
     }
   });
 
