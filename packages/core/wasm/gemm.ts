@@ -22,7 +22,8 @@
  *   in L1 while the 72×KC A block (72 KiB in float32) streams from L2.
  * - Packing reads op(A) / op(B) through (row stride, column stride), so transposed operands
  *   (Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) cost nothing extra and no transpose is materialised. op(A) = Aᵀ with n ≤ 4
- *   panels is not packed at all: its panels are already in A (see inPlaceA in gemmOf). Panels past the
+ *   panels is not packed at all: its panels are already in A (see inPlaceA in gemmOf); nor is a row-major op(B)
+ *   with n ≤ 4 panels (inPlaceB), so the pool can cut such products into many row tasks that repack nothing. Panels past the
  *   edge of the matrix are padded with zeros, so the micro-kernel always runs the full tile;
  *   edge tiles are written through a 128-byte scratch tile, only their valid part reaching C.
  * - float32 only: when C's last B panel has only 1–4 real columns (n mod 8 ∈ 1…4, e.g. n = 25 or 10), it
@@ -134,6 +135,12 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
   // slack after every operand); those lanes only reach tile rows that are never stored.
   const inPlaceA = ars == 1 && n <= 4 * NR;
   const aStep = inPlaceA ? acs * E : E * 4;
+  // Row-major op(B) (bcs = 1) with few panels (n ≤ 4 panels): a k step of a B panel is already NR adjacent
+  // elements of B, so the tiles read B where it is, brs apart, instead of packing it — and a product cut into
+  // many row tasks (pool.ts: cutTasks) repacks nothing per task. Edge panels read up to NR − 1 elements past
+  // a row's end (the next row, or the caller's 64 bytes of slack after the last), into tile columns never stored.
+  const inPlaceB = bcs == 1 && n <= 4 * NR;
+  const bStep = inPlaceB ? brs * E : <usize>NR * E;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kcb) {
@@ -141,7 +148,8 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
       const first = pc == 0;
       // The bias joins in the last k-block's stores (0: none, or not the last block).
       const lastBias = bias != 0 && pc + kc >= k ? bias + <usize>jc * E : 0;
-      packB<T>(b + (<usize>pc * brs + <usize>jc * bcs) * E, brs, bcs, kc, nc, pb);
+      const bb = b + (<usize>pc * brs + <usize>jc * bcs) * E;
+      if (!inPlaceB) packB<T>(bb, brs, bcs, kc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         const ab = a + (<usize>ic * ars + <usize>pc * acs) * E;
@@ -151,7 +159,8 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = pb + <usize>jr * <usize>kc * E; // panel jr/NR starts at (jr/NR)·kc·NR elements
+          // packed: panel jr/NR starts at (jr/NR)·kc·NR elements
+          const bp = inPlaceB ? bb + <usize>jr * E : pb + <usize>jr * <usize>kc * E;
           const cj = c + (<usize>ic * ldc + <usize>(jc + jr)) * E;
           const bj = lastBias != 0 ? lastBias + <usize>jr * E : 0;
           if (E == 4 && nr <= NR / 2) {
@@ -159,7 +168,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
               const ap = inPlaceA ? ab + (<usize>ir << 2) : pa + ((<usize>ir * <usize>kc) << 2);
               const mr = min(NM, mc - ir);
               for (let j = 0; j < nr; j += 2) {
-                microNarrow(ap, inPlaceA ? 16 : <usize>kc << 4, aStep, bp + (<usize>j << 2), kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first,
+                microNarrow(ap, inPlaceA ? 16 : <usize>kc << 4, aStep, bp + (<usize>j << 2), bStep, kc, cj + <usize>ir * ldcb + (<usize>j << 2), ldcb, mr, min(2, nr - j), first,
                   bj != 0 ? bj + (<usize>j << 2) : 0, tile);
               }
             }
@@ -169,7 +178,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
             const mr = min(MR, mc - ir);
             // packed: panel ir/MR starts at (ir/MR)·kc·MR elements
             const ap = inPlaceA ? ab + <usize>ir * E : pa + <usize>ir * <usize>kc * E;
-            micro<T>(ap, aStep, bp, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, bj, tile);
+            micro<T>(ap, aStep, bp, bStep, kc, cj + <usize>ir * ldcb, ldcb, mr, nr, first, bj, tile);
           }
         }
       }
@@ -190,14 +199,14 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
  *   hoist all the loads, spill accumulators to the stack and drop to ~32 GFLOP/s.
  * - A panels pre-broadcast to 4 lanes (plain v128.load instead of load32_splat) measured the same.
  */
-@inline function micro<T>(ap: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, bias: usize, t: usize): void {
+@inline function micro<T>(ap: usize, as: usize, bp: usize, bs: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool, bias: usize, t: usize): void {
   const E = <usize>sizeof<T>();
   const NR = <i32>(32 / E);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = bp + (<usize>kc << 5);
+  const end = bp + <usize>kc * bs;
   while (bp < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -214,7 +223,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
     c30 = vadd<T>(c30, vmul<T>(a3, b0));
     c31 = vadd<T>(c31, vmul<T>(a3, b1));
     ap += as;
-    bp += 32;
+    bp += bs;
   }
   if (mr == MR && nr == NR) {
     const c1 = cp + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -261,13 +270,13 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
  * whichever tile computes them, and the bias (`bias` ≠ 0: the tile's first column's value) is added as there.
  * The first mr rows and nr columns are written through the scratch tile t.
  */
-@inline function microNarrow(ap: usize, ps: usize, as: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool,
+@inline function microNarrow(ap: usize, ps: usize, as: usize, bp: usize, bs: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool,
   bias: usize, t: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = bp + (<usize>kc << 5);
+  const end = bp + <usize>kc * bs;
   while (bp < end) {
     const b0 = v128.load32_splat(bp);
     const b1 = v128.load32_splat(bp, 4);
@@ -284,7 +293,7 @@ export function gemm64(a: usize, ars: usize, acs: usize, b: usize, brs: usize, b
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
     ap += as;
-    bp += 32;
+    bp += bs;
   }
   // t holds column 0 of rows 0–15, then column 1 of rows 0–15.
   v128.store(t, c00); v128.store(t, c10, 16); v128.store(t, c20, 32); v128.store(t, c30, 48);

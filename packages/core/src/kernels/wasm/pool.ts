@@ -42,6 +42,11 @@ const N_PARAMS = 20;
 const SMALL_REPACK = 1 << 16;
 /** The fewest rows (or columns) of C in a task when there are more tasks than threads. */
 const MIN_TASK = 256;
+/**
+ * The least work (multiply-adds) in a task when there are more tasks than threads and the task repacks
+ * nothing (B read in place, see bReadInPlace): about 40 µs on one thread.
+ */
+const MIN_TASK_WORK = 1 << 21;
 /** Bytes of the control block (a multiple of 64). */
 export const CONTROL_BYTES = 256;
 /** The task counter's value between jobs: any claim made then is past the end. */
@@ -255,15 +260,27 @@ export interface GemmJob {
  * (8 columns or 4 rows; the last may be partial) per item, shared by `tasksPerItem` tasks as evenly as
  * whole tiles allow (runTask). Exported for tests.
  */
-export function cutTasks(m: number, k: number, n: number, batch: number, threads: number): { splitCols: boolean; units: number; tasksPerItem: number } {
+export function cutTasks(m: number, k: number, n: number, batch: number, threads: number, bInPlace = false): { splitCols: boolean; units: number; tasksPerItem: number } {
   const splitCols = n > m;
   const len = splitCols ? n : m;
   const units = Math.ceil(len / (splitCols ? 8 : 4));
-  const repacked = splitCols ? m * k : k * n;
+  // A row task packs all of op(B) unless the kernel reads B in place; then it repacks nothing, and only its
+  // work bounds how small it may be (W3's weight gradient Xᵀ·dZ, 400 rows × k = 5000 × n = 25: 16 tasks of
+  // 24–28 rows instead of one 200-row task per thread, so a thread slowed by the machine takes fewer).
+  const repacked = splitCols ? m * k : bInPlace ? 0 : k * n;
+  const minLen = repacked === 0 ? Math.max(4, Math.ceil(MIN_TASK_WORK / (k * n))) : MIN_TASK;
   // A multiple of the thread count, so that equally fast threads finish together.
-  const wanted = repacked <= SMALL_REPACK ? Math.floor(Math.min(8 * threads, Math.floor(len / MIN_TASK)) / threads) * threads : 0;
+  const wanted = repacked <= SMALL_REPACK ? Math.floor(Math.min(8 * threads, Math.floor(len / minLen)) / threads) * threads : 0;
   const perItem = Math.max(1, Math.ceil(Math.max(threads, wanted) / batch));
   return { splitCols, units, tasksPerItem: Math.min(perItem, units) };
+}
+
+/**
+ * Whether the GEMM reads op(B) where it is instead of packing it: row-major op(B) (column stride 1) with at
+ * most 4 panels (n ≤ 32 in float32, 16 in float64) — the kernel's inPlaceB (packages/core/wasm/gemm.ts).
+ */
+export function bReadInPlace(bcs: number, n: number, elementBytes: 4 | 8): boolean {
+  return bcs === 1 && n <= 128 / elementBytes;
 }
 
 /**
@@ -341,7 +358,7 @@ export class KernelPool {
   run(job: GemmJob): void {
     const P = this.P;
     const { m, n, batch } = job;
-    const { splitCols, units, tasksPerItem } = cutTasks(m, job.k, n, batch, this.threads);
+    const { splitCols, units, tasksPerItem } = cutTasks(m, job.k, n, batch, this.threads, bReadInPlace(job.bcs, n, job.elementBytes));
     P[0] = job.a; P[1] = job.ars; P[2] = job.acs;
     P[3] = job.b; P[4] = job.brs; P[5] = job.bcs;
     P[6] = job.c; P[7] = job.ldc;

@@ -136,6 +136,29 @@ describe.skipIf(!wasmSimdSupported())('kernels/wasm gemm (WebAssembly SIMD)', ()
     }
   });
 
+  it('a row-major B with n ≤ 32 (read in place) gives bit for bit the packed result (the same B stored transposed)', () => {
+    // Every column count of one to four panels, one and several k-blocks, edge tiles, the narrow tile; B's column 0
+    // holds NaN and Infinity, which edge panels also read past each row's end, into columns that are never stored.
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      const run = (ctor === Float32Array ? wasmAnySize : wasm64AnySize) as (...args: unknown[]) => void;
+      for (const n of [1, 2, 3, 5, 8, 12, 16, 25, 30, 32]) {
+        for (const [m, k] of [[37, 9], [150, 300], [5, 600]] as const) {
+          for (const transA of [false, true]) {
+            const a = new ctor(m * k), b = new ctor(k * n), bt = new ctor(n * k);
+            fillRandom(a, m + n);
+            fillRandom(b, k + n);
+            for (let p = 0; p < k; p++) b[p * n] = p % 3 === 0 ? Number.NaN : p % 3 === 1 ? Number.POSITIVE_INFINITY : b[p * n]!;
+            for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[p * n + j]!;
+            const inPlace = new ctor(m * n), packed = new ctor(m * n);
+            run(a, b, inPlace, 1, m, k, n, 0, 0, transA, false, 0, 0);
+            run(a, bt, packed, 1, m, k, n, 0, 0, transA, true, 0, 0);
+            expect(Array.from(inPlace), `${ctor.name} ${m}×${k}×${n}${transA ? ' Aᵀ' : ''}`).toEqual(Array.from(packed));
+          }
+        }
+      }
+    }
+  });
+
   it('an activation is applied last: bit for bit the unary kernel on the product (+ bias), on 1 and 2 threads', () => {
     // [2000, 40, 33]: a product and an activation (66 000 elements) split over the pool's threads; the rest run the
     // activation on the calling thread. float64 applies the TS unary kernel after the copy out.

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, poolStats, setNumThreads, wasmMatmulF32, wasmMatmulF64, wasmSimdSupported } from '../../../src/kernels/wasm/gemm';
-import { CONTROL_BYTES, KernelPool, cutTasks, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from '../../../src/kernels/wasm/pool';
+import { CONTROL_BYTES, KernelPool, bReadInPlace, cutTasks, defaultThreads, threadsSupported, type GemmFn, type RangeFn } from '../../../src/kernels/wasm/pool';
 import { GEMM_SHARED_WASM_BASE64 } from '../../../src/kernels/wasm/gemm_shared_module';
 import { MIN_POOLED, wasmBinaryCrossEntropyF32, wasmUnaryF32 } from '../../../src/kernels/wasm/elementwise';
 import type { UnaryKernelOp } from '../../../src/kernels/kernels';
@@ -291,6 +291,15 @@ describe('kernels/wasm pool: cutting a product into tasks', () => {
     expect(cutTasks(784, 128, 256, 1, 3)).toEqual({ splitCols: false, units: 196, tasksPerItem: 3 });
     expect(cutTasks(5000, 400, 25, 1, 2)).toEqual({ splitCols: false, units: 1250, tasksPerItem: 16 }); // W3's X·W₁
     expect(cutTasks(5000, 400, 25, 1, 3)).toEqual({ splitCols: false, units: 1250, tasksPerItem: 18 });
+    // B read in place (row-major, n ≤ 32): row tasks repack nothing, so only their work (≥ 2²¹ multiply-adds) bounds them.
+    expect(cutTasks(400, 5000, 25, 1, 2)).toEqual({ splitCols: false, units: 100, tasksPerItem: 2 }); // W3's Xᵀ·dZ, B packed
+    expect(cutTasks(400, 5000, 25, 1, 2, true)).toEqual({ splitCols: false, units: 100, tasksPerItem: 16 }); // B in place
+    expect(cutTasks(5000, 400, 25, 1, 2, true)).toEqual({ splitCols: false, units: 1250, tasksPerItem: 16 }); // W3's X·W₁
+    expect(cutTasks(25, 5000, 10, 1, 2, true)).toEqual({ splitCols: false, units: 7, tasksPerItem: 2 }); // too little work to cut
+    expect(bReadInPlace(1, 32, 4)).toBe(true);
+    expect(bReadInPlace(1, 33, 4)).toBe(false);
+    expect(bReadInPlace(1, 17, 8)).toBe(false);
+    expect(bReadInPlace(5000, 25, 4)).toBe(false); // op(B) = Bᵀ: packed
     fc.assert(fc.property(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 20_000 }),
       fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 8 }), (m, k, n, batch, threads) => {
         const { splitCols, units, tasksPerItem } = cutTasks(m, k, n, batch, threads);
