@@ -36,7 +36,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     throw new Error(`linear: the bias must have shape [${outF}] (one per output unit), got ${bias instanceof Tensor ? shapeStr(bias.shape) : typeof bias}`);
   }
   checkActivation('linear', activation);
-  if (bias !== null) return activation === null ? affine(x, weight, bias) : affine(x, weight, bias, activation);
+  if (bias !== null) return affine(x, weight, bias, activation ?? undefined);
   const z = matmul(x, weight);
   return activation === null ? z : ACTIVATIONS[activation](z);
 }

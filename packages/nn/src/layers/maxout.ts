@@ -6,8 +6,7 @@ import { Module } from '../module';
 import type { Parameter } from '../parameter';
 import { checkDenseInput, checkDenseOptions, denseParameters, linear, positiveInt, type LinearOptions } from './linear';
 
-/** The options of Maxout: those of Linear (initializers, regularizers, bias, dtype, generator). */
-/** Linear's options except `activation` (the max over pieces is the activation). */
+/** The options of Maxout: those of Linear (initializers, regularizers, bias, dtype, generator) except `activation` (the max over pieces is the activation). */
 export type MaxoutOptions = Omit<LinearOptions, 'activation'>;
 
 /**

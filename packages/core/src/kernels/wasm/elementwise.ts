@@ -39,7 +39,7 @@ import {
 import { reduce as tsReduce } from '../ts/reduce';
 import { softmax as tsSoftmax } from '../ts/softmax';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise_module';
-import { pooledElementwise } from './gemm';
+import { MIN_POOLED, pooledElementwise } from './gemm';
 import { FIRST_TRANSCENDENTAL, UNARY } from './unary_codes';
 import { instantiate } from './load';
 
@@ -57,14 +57,8 @@ export const MIN_CHEAP = 64;
 export const MIN_TRANSCENDENTAL = 16;
 export const MIN_REDUCE = 64;
 export const MIN_SOFTMAX = 32;
-/**
- * From this many elements the transcendental unary ops and binaryCrossEntropy run on every thread of the
- * worker pool (setNumThreads; kernels/wasm/gemm.ts `pooledElementwise`), a chunk per task: 4 chunks, about
- * 60 µs of sigmoid (1.8 ns per element) or 160 µs of binaryCrossEntropy (5 ns) on one thread, against a few
- * µs to open a job. The copies in and out are the same as streaming. The cheap ops stay on one thread:
- * they are bound by those copies.
- */
-export const MIN_POOLED = 4 * 8192;
+/** From this many elements the transcendental unary ops and binaryCrossEntropy run on every pool thread (see gemm.ts). */
+export { MIN_POOLED };
 
 // Op codes: the U_* (./unary_codes.ts), B_*, R_* constants of packages/core/wasm/elementwise.ts.
 const CLAMP = 6;
