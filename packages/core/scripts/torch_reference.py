@@ -21,30 +21,13 @@ import os
 import numpy as np
 import torch
 
+from torch_streams import stored, stream_values, unit
+
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
-M32 = 0xFFFFFFFF
-
-
-def unit(seed, n):
-    """Values 0..n-1 of stream `seed`, uniform in [0, 1) (bench/data.mjs's unit, with uint32 arithmetic)."""
-    out = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        t = (seed + (i + 1) * 0x6D2B79F5) & M32
-        t = ((t ^ (t >> 15)) * (t | 1)) & M32
-        t = t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32)
-        out[i] = ((t ^ (t >> 14)) & M32) / 4294967296.0
-    return out
-
-
 def stream(spec):
     """An input: float32(lo + (hi - lo) * u), then, when spec['away'] > 0, float32(x + sign(x) * away), so |x| >= away."""
     n = int(np.prod(spec['shape'], dtype=np.int64))
-    x = (spec['lo'] + (spec['hi'] - spec['lo']) * unit(spec['seed'], n)).astype(np.float32)
-    away = spec.get('away', 0)
-    if away > 0:
-        x64 = x.astype(np.float64)
-        x = (x64 + np.where(x64 < 0, -away, away)).astype(np.float32)
-    return x.astype(np.float64).reshape(spec['shape'])
+    return stream_values(spec['seed'], n, spec['lo'], spec['hi'], spec.get('away', 0)).reshape(spec['shape'])
 
 
 def index_stream(seed, shape, size):
@@ -176,11 +159,7 @@ def cases():
 
 
 def sampled(t, step):
-    flat = t.detach().reshape(-1)[::step]
-    if flat.dtype == torch.float32:
-        # the shortest decimal that rounds back to the same float32 (the test applies Math.fround)
-        return [float(str(v)) for v in flat.numpy()]
-    return flat.tolist()
+    return stored(t, step)
 
 
 def step_of(n):

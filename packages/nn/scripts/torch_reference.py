@@ -30,26 +30,17 @@ Run (needs torch and numpy; CI never runs it, the JSON is committed):
 """
 import json
 import os
+import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+# the input streams and float32 storage shared with core's generator (packages/core/scripts/torch_streams.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'core', 'scripts'))
+from torch_streams import stored, stream_values, unit  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
-M32 = 0xFFFFFFFF
-
-
-def unit(seed, n):
-    """Values 0..n-1 of stream `seed`, uniform in [0, 1) (bench/data.mjs's unit, with uint32 arithmetic)."""
-    out = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        t = (seed + (i + 1) * 0x6D2B79F5) & M32
-        t = ((t ^ (t >> 15)) * (t | 1)) & M32
-        t = t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32)
-        out[i] = ((t ^ (t >> 14)) & M32) / 4294967296.0
-    return out
-
-
 def flat_stream(spec):
     """
     An input's values, flat, as float64 holding float32 values:
@@ -292,11 +283,7 @@ def cases():
 
 
 def sampled(t, step):
-    flat = t.detach().reshape(-1)[::step]
-    if flat.dtype == torch.float32:
-        # the shortest decimal that rounds back to the same float32 (the test applies Math.fround)
-        return [float(str(v)) for v in flat.numpy()]
-    return flat.tolist()
+    return stored(t, step)
 
 
 def step_of(n):

@@ -31,6 +31,7 @@ import {
   type Reduction,
 } from '../src/index';
 import { mulberry32 } from '../../core/test/support/mulberry32';
+import { expectClose, sampled } from '../../core/test/support/torch_reference';
 
 interface InputSpec {
   shape: number[];
@@ -132,30 +133,6 @@ const OPS: Record<string, (xs: Tensor[], specs: InputSpec[], a: Args, dtype: DTy
     return { y, wrt: [x!, bn.weight!, bn.bias!], state: { runningMean: bn.runningMean!, runningVar: bn.runningVar! } };
   },
 };
-
-/** Every step-th element (the generator's sampling of arrays over 512 elements). */
-function sampled(values: ArrayLike<number>): number[] {
-  const step = values.length <= 512 ? 1 : Math.floor(values.length / 256);
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += step) out.push(values[i]!);
-  return out;
-}
-
-/**
- * Throws, naming the case, array and index, where |got − want| > tol·(|want| + max|want|). In float32 the
- * expected values are the shortest decimals of PyTorch's float32 results: fround restores them.
- */
-function expectClose(what: string, got: readonly number[], want: readonly number[], tol: number, dtype: DType): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const w = dtype === 'float32' ? want.map(Math.fround) : want;
-  const scale = Math.max(...w.map(Math.abs));
-  for (let i = 0; i < w.length; i++) {
-    const err = Math.abs(got[i]! - w[i]!);
-    if (!(err <= tol * (Math.abs(w[i]!) + scale))) {
-      throw new Error(`${what}[${i}]: tapegrad ${got[i]}, PyTorch ${w[i]} (|diff| ${err.toExponential(2)}, allowed ${(tol * (Math.abs(w[i]!) + scale)).toExponential(2)})`);
-    }
-  }
-}
 
 const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
 

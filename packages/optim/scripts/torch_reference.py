@@ -42,35 +42,23 @@ import json
 import math
 import os
 import re
+import sys
 
 import numpy as np
 import torch
 
+# the input streams and float32 storage shared with core's generator (packages/core/scripts/torch_streams.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'core', 'scripts'))
+from torch_streams import stored, stream_values, unit  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
-M32 = 0xFFFFFFFF
 K = 5
 DTYPES = {'float32': torch.float32, 'float64': torch.float64}
 
 
-def unit(seed, n):
-    """Values 0..n-1 of stream `seed`, uniform in [0, 1) (bench/data.mjs's unit, with uint32 arithmetic)."""
-    out = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        t = (seed + (i + 1) * 0x6D2B79F5) & M32
-        t = ((t ^ (t >> 15)) * (t | 1)) & M32
-        t = t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32)
-        out[i] = ((t ^ (t >> 14)) & M32) / 4294967296.0
-    return out
-
-
 def stream(seed, n, lo, hi, away=0):
-    """float32(lo + (hi - lo) * u), then, when away > 0, float32(x + sign(x) * away), so |x| >= away; as float64
-    values (the test's `stream`)."""
-    x = (lo + (hi - lo) * unit(seed, n)).astype(np.float32)
-    if away > 0:
-        x64 = x.astype(np.float64)
-        x = (x64 + np.where(x64 < 0, -away, away)).astype(np.float32)
-    return x.astype(np.float64)
+    """The test's `stream`: torch_streams.stream_values."""
+    return stream_values(seed, n, lo, hi, away)
 
 
 def numel(shape):
@@ -252,11 +240,7 @@ def step_of(n):
 
 
 def sampled(t):
-    flat = t.detach().reshape(-1)[::step_of(t.numel())]
-    if flat.dtype == torch.float32:
-        # the shortest decimal that rounds back to the same float32 (the test applies Math.fround)
-        return [float(str(v)) for v in flat.numpy()]
-    return flat.tolist()
+    return stored(t, step_of(t.numel()))
 
 
 def snapshot(ps):

@@ -42,7 +42,7 @@ import {
   stepDecay, multiStep, exponentialGamma, cosineAnnealing, linearWarmup, sequence, reduceOnPlateau,
   clipGradNorm, clipGradValue, type Schedule, type ReduceOnPlateauOptions,
 } from '../src/index';
-import { mulberry32 } from '../../core/test/support/mulberry32';
+import { expectClose, sampled as sampledEvery, streamValues as stream } from '../../core/test/support/torch_reference';
 
 interface ParamSpec { shape: number[]; init: [number, number]; grad: [number, number]; gradAway: number }
 /** The sampled values of every parameter (or gradient) and, for those sampled, the sum of all elements. */
@@ -161,42 +161,13 @@ const PARAMS: ParamSpec[] = [
 
 const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
-/** Values 0..n−1 of stream `seed`: fround(lo + (hi − lo)·u), then fround(x ± away) away from 0 (the generator's `stream`). */
-function stream(seed: number, n: number, lo: number, hi: number, away = 0): number[] {
-  const next = mulberry32(seed);
-  return Array.from({ length: n }, () => {
-    const x = Math.fround(lo + (hi - lo) * (next() / 4294967296));
-    return away > 0 ? Math.fround(x + (x < 0 ? -away : away)) : x;
-  });
-}
 /** Parameter j starts from stream seed + 10·j and gets at step t (1..K) the gradient stream seed + 10·j + t. */
 const initValues = (seed: number, j: number): number[] => stream(seed + 10 * j, numel(PARAMS[j]!.shape), ...PARAMS[j]!.init);
 const gradValues = (seed: number, j: number, t: number): number[] =>
   stream(seed + 10 * j + t, numel(PARAMS[j]!.shape), ...PARAMS[j]!.grad, PARAMS[j]!.gradAway);
 
 /** Every step-th element (the generator's sampling of arrays over 512 elements, step = size // 32). */
-function sampled(values: ArrayLike<number>): number[] {
-  const step = values.length <= 512 ? 1 : Math.floor(values.length / 32);
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += step) out.push(values[i]!);
-  return out;
-}
-
-/**
- * Throws, naming the case, array and index, where |got − want| > tol·(|want| + max|want|). In float32 the
- * expected values are the shortest decimals of torch's float32 results: fround restores them.
- */
-function expectClose(what: string, got: readonly number[], want: readonly number[], tol: number, dtype: DType): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const w = dtype === 'float32' ? want.map(Math.fround) : want;
-  const scale = Math.max(...w.map(Math.abs));
-  for (let i = 0; i < w.length; i++) {
-    const err = Math.abs(got[i]! - w[i]!);
-    if (!(err <= tol * (Math.abs(w[i]!) + scale))) {
-      throw new Error(`${what}[${i}]: tapegrad ${got[i]}, torch ${w[i]} (|diff| ${err.toExponential(2)}, allowed ${(tol * (Math.abs(w[i]!) + scale)).toExponential(2)})`);
-    }
-  }
-}
+const sampled = (values: ArrayLike<number>): number[] => sampledEvery(values, 32);
 
 /** The sum of all n elements against torch's: the elementwise bound summed, tol·(Σ|w| + n·max|w|). */
 function expectSum(what: string, values: ArrayLike<number>, want: number, tol: number): void {

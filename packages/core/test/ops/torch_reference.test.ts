@@ -22,7 +22,7 @@ import {
   max, min, variance, std, logSumExp, softmax, logSoftmax, matmul, affine, gather, indexSelect, scatterAdd,
   type DType, type FusedActivation,
 } from '../../src/index';
-import { mulberry32 } from '../support/mulberry32';
+import { expectClose, sampled, streamValues } from '../support/torch_reference';
 
 interface InputSpec { shape: number[]; seed: number; lo: number; hi: number; away: number }
 interface Expected { out: number[]; grads: number[][]; outSum?: number; hvp?: number[][] }
@@ -39,18 +39,9 @@ interface Case {
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch_reference.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
-/** The stream's values: fround(lo + (hi − lo)·u), then fround(x ± away) away from 0 (the generator's `stream`). */
-function stream(spec: { shape: number[]; seed: number; lo: number; hi: number; away?: number }): number[] {
-  const n = spec.shape.reduce((p, d) => p * d, 1);
-  const next = mulberry32(spec.seed);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let x = Math.fround(spec.lo + (spec.hi - spec.lo) * (next() / 4294967296));
-    if ((spec.away ?? 0) > 0) x = Math.fround(x + (x < 0 ? -spec.away! : spec.away!));
-    out.push(x);
-  }
-  return out;
-}
+/** An input's (or cotangent's) values: the generator's `stream`. */
+const stream = (spec: { shape: number[]; seed: number; lo: number; hi: number; away?: number }): number[] =>
+  streamValues(spec.seed, spec.shape.reduce((p, d) => p * d, 1), spec.lo, spec.hi, spec.away ?? 0);
 
 type Args = Record<string, unknown>;
 const num = (a: Args, k: string): number => a[k] as number;
@@ -83,30 +74,6 @@ const OPS: Record<string, (x: Tensor[], a: Args) => Tensor> = {
   indexSelect: ([x], a) => indexSelect(x!, num(a, 'axis'), a.indices as number[]),
   scatterAdd: ([x, s], a) => scatterAdd(x!, num(a, 'axis'), indexTensor(a.index as number[][]), s!),
 };
-
-/** Every step-th element (the generator's sampling of arrays over 512 elements). */
-function sampled(values: ArrayLike<number>): number[] {
-  const step = values.length <= 512 ? 1 : Math.floor(values.length / 256);
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += step) out.push(values[i]!);
-  return out;
-}
-
-/**
- * Throws, naming the case, array and index, where |got − want| > tol·(|want| + max|want|). In float32 the
- * expected values are the shortest decimals of PyTorch's float32 results: fround restores them.
- */
-function expectClose(what: string, got: readonly number[], want: readonly number[], tol: number, dtype: DType): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const w = dtype === 'float32' ? want.map(Math.fround) : want;
-  const scale = Math.max(...w.map(Math.abs));
-  for (let i = 0; i < w.length; i++) {
-    const err = Math.abs(got[i]! - w[i]!);
-    if (!(err <= tol * (Math.abs(w[i]!) + scale))) {
-      throw new Error(`${what}[${i}]: tapegrad ${got[i]}, PyTorch ${w[i]} (|diff| ${err.toExponential(2)}, allowed ${(tol * (Math.abs(w[i]!) + scale)).toExponential(2)})`);
-    }
-  }
-}
 
 const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
 
