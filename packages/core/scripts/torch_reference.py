@@ -15,13 +15,12 @@ cases still reach the WebAssembly kernels' pooled paths.
 Run (needs torch and numpy; CI never runs it, the JSON is committed):
     python3 packages/core/scripts/torch_reference.py
 """
-import json
 import os
 
 import numpy as np
 import torch
 
-from torch_streams import stored, stream_values, unit
+from torch_streams import first_order, hessian_vector_products, stream_values, unit, write_fixture
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
 def stream(spec):
@@ -158,48 +157,18 @@ def cases():
     return out
 
 
-def sampled(t, step):
-    return stored(t, step)
-
-
-def step_of(n):
-    return 1 if n <= 512 else n // 256
-
-
 def run(case, dtype, seed_base):
     xs = [torch.tensor(stream(s), dtype=dtype, requires_grad=True) for s in case['inputs']]
     y = OPS[case['op']](xs, case['args'])
-    c = torch.tensor(stream({'shape': list(y.shape), 'seed': seed_base, 'lo': -1, 'hi': 1}), dtype=dtype)
-    loss = (y * c).sum()
-    gs = torch.autograd.grad(loss, xs, create_graph=case['hvp'] and dtype == torch.float64)
-    res = {'out': sampled(y, step_of(y.numel())), 'grads': [sampled(g, step_of(g.numel())) for g in gs]}
-    if step_of(y.numel()) > 1:
-        res['outSum'] = float(y.detach().double().sum())
-    if case['hvp'] and dtype == torch.float64:
-        vs = [torch.tensor(stream({'shape': s['shape'], 'seed': seed_base + 1 + i, 'lo': -1, 'hi': 1}), dtype=dtype)
-              for i, s in enumerate(case['inputs'])]
-        l2 = sum((g * v).sum() for g, v in zip(gs, vs))
-        # a gradient that does not depend on the inputs (neg, add, …) has a zero Hessian
-        hs = torch.autograd.grad(l2, xs, allow_unused=True) if l2.requires_grad else [None] * len(xs)
-        res['hvp'] = [sampled(h if h is not None else torch.zeros_like(x), step_of(x.numel())) for h, x in zip(hs, xs)]
+    second = case['hvp'] and dtype == torch.float64
+    res, _, gs = first_order(y, xs, seed_base, dtype, second)
+    if second:
+        res['hvp'] = hessian_vector_products(gs, xs, seed_base, dtype)
     return res
 
 
 def main():
-    torch.set_num_threads(1)
-    out = []
-    for k, case in enumerate(cases()):
-        seed_base = 10_000 + 10 * k
-        case['cotangentSeed'] = seed_base  # cotangent c: seed_base; v_i: seed_base + 1 + i
-        case['float64'] = run(case, torch.float64, seed_base)
-        case['float32'] = run(case, torch.float32, seed_base)
-        out.append(case)
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump({'generator': 'packages/core/scripts/torch_reference.py', 'torch': torch.__version__, 'cases': out}, f,
-                  separators=(',', ':'))
-        f.write('\n')
-    print(f'{len(out)} cases -> {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes)')
+    write_fixture(OUT, 'packages/core/scripts/torch_reference.py', cases(), run, 10_000)
 
 
 if __name__ == '__main__':

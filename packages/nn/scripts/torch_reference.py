@@ -28,7 +28,6 @@ The PyTorch equivalents (PyTorch's defaults unless the case says otherwise):
 Run (needs torch and numpy; CI never runs it, the JSON is committed):
     python3 packages/nn/scripts/torch_reference.py
 """
-import json
 import os
 import sys
 
@@ -38,7 +37,7 @@ import torch.nn.functional as F
 
 # the input streams and float32 storage shared with core's generator (packages/core/scripts/torch_streams.py)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'core', 'scripts'))
-from torch_streams import stored, stream_values, unit  # noqa: E402
+from torch_streams import first_order, hessian_vector_products, stored, unit, write_fixture  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
 def flat_stream(spec):
@@ -282,27 +281,14 @@ def cases():
     return out
 
 
-def sampled(t, step):
-    return stored(t, step)
-
-
-def step_of(n):
-    return 1 if n <= 512 else n // 256
-
-
 def run(case, dtype, seed_base):
     specs = case['inputs']
     xs = [torch.tensor(stream(s), dtype=dtype, requires_grad=s.get('grad', True)) for s in specs]
     y, wrt, state = OPS[case['op']](xs, specs, case['args'], dtype)
-    c = torch.tensor(stream({'shape': list(y.shape), 'seed': seed_base, 'lo': -1, 'hi': 1}), dtype=dtype)
-    loss = (y * c).sum()
     second = case['hvp'] and dtype == torch.float64
-    gs = torch.autograd.grad(loss, wrt, create_graph=second) if wrt else []
-    res = {'out': sampled(y, step_of(y.numel())), 'grads': [sampled(g, step_of(g.numel())) for g in gs]}
-    if step_of(y.numel()) > 1:
-        res['outSum'] = float(y.detach().double().sum())
+    res, c, gs = first_order(y, wrt, seed_base, dtype, second)
     if state:
-        res['state'] = {k: sampled(v, 1) for k, v in state.items()}
+        res['state'] = {k: stored(v) for k, v in state.items()}
     if second and case['op'] in SECOND_ORDER:
         y2, wrt2, _ = SECOND_ORDER[case['op']](xs, specs, case['args'], dtype)
         gs2 = torch.autograd.grad((y2 * c).sum(), wrt2, create_graph=True)
@@ -310,30 +296,12 @@ def run(case, dtype, seed_base):
             assert torch.allclose(g, g2, rtol=1e-13, atol=1e-13 * float(g.detach().abs().max())), case['name']
         gs = gs2
     if second:
-        vs = [torch.tensor(stream({'shape': list(x.shape), 'seed': seed_base + 1 + i, 'lo': -1, 'hi': 1}), dtype=dtype)
-              for i, x in enumerate(wrt)]
-        l2 = sum((g * v).sum() for g, v in zip(gs, vs))
-        # a gradient that does not depend on the inputs (nll's) has a zero Hessian
-        hs = torch.autograd.grad(l2, wrt, allow_unused=True) if l2.requires_grad else [None] * len(wrt)
-        res['hvp'] = [sampled(h if h is not None else torch.zeros_like(x), step_of(x.numel())) for h, x in zip(hs, wrt)]
+        res['hvp'] = hessian_vector_products(gs, wrt, seed_base, dtype)
     return res
 
 
 def main():
-    torch.set_num_threads(1)
-    out = []
-    for k, case in enumerate(cases()):
-        seed_base = 20_000 + 10 * k
-        case['cotangentSeed'] = seed_base  # cotangent c: seed_base; v_i: seed_base + 1 + i
-        case['float64'] = run(case, torch.float64, seed_base)
-        case['float32'] = run(case, torch.float32, seed_base)
-        out.append(case)
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump({'generator': 'packages/nn/scripts/torch_reference.py', 'torch': torch.__version__, 'cases': out}, f,
-                  separators=(',', ':'), ensure_ascii=False, allow_nan=False)
-        f.write('\n')
-    print(f'{len(out)} cases -> {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes)')
+    write_fixture(OUT, 'packages/nn/scripts/torch_reference.py', cases(), run, 20_000)
 
 
 if __name__ == '__main__':

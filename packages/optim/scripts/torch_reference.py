@@ -49,7 +49,7 @@ import torch
 
 # the input streams and float32 storage shared with core's generator (packages/core/scripts/torch_streams.py)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'core', 'scripts'))
-from torch_streams import stored, stream_values, unit  # noqa: E402
+from torch_streams import sampled as sampled_every, stream_values  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
 K = 5
@@ -235,12 +235,9 @@ def clip_cases():
 
 # ── running ────────────────────────────────────────────────────────────────
 
-def step_of(n):
-    return 1 if n <= 512 else n // 32
-
-
 def sampled(t):
-    return stored(t, step_of(t.numel()))
+    """Every (size // 32)-th element of arrays over 512 elements (the test's `sampled`)."""
+    return sampled_every(t, 32)
 
 
 def snapshot(ps):
