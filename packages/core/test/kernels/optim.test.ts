@@ -77,6 +77,11 @@ function agree(
 const value = fc.double({ min: -10, max: 10, noNaN: true });
 const positive = fc.double({ min: 0, max: 100, noNaN: true });
 const decay = fc.oneof(fc.constantFrom(0, 0.9, 0.99, 0.999), fc.double({ min: 0, max: 0.999, noNaN: true }));
+/**
+ * The second-moment decay β2 of Adam, Adamax and NAdam against the float64 references: ≥ 0.5 (see nadamStep's
+ * note). The bit-exact float32 tests below keep every β2.
+ */
+const slowDecay = fc.oneof(fc.constantFrom(0.5, 0.9, 0.99, 0.999), fc.double({ min: 0.5, max: 0.999, noNaN: true }));
 const eps = fc.constantFrom(1e-10, 1e-8, 1e-6, 1e-3, 0.1);
 const lr = fc.oneof(fc.constantFrom(0, 1e-3, 0.1, 1), fc.double({ min: 0, max: 1, noNaN: true }));
 const weightDecay = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }));
@@ -173,7 +178,11 @@ describe('optimizer kernels vs naive references', () => {
       });
 
       it('adamStep: bias correction (textbook m̂, v̂), amsgrad, weight decay', () => {
-        const opts = fc.record({ lr, beta1: decay, beta2: decay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+        // NOTE: β2 ≥ 0.5, for the reason given at nadamStep: with β2 = 0 each step is a fixed-size sign that
+        // cancels p, and weight decay feeds the step's last-ulp difference back with gain up to 1/ε. fast-check
+        // found it in float32 in a CI run (seed 350905138): p = 0, g = 1.1e-6, 0, 0, lr = 1, β1 = β2 = 0, ε = 1e-10,
+        // wd = 1.6e-6 → kernel −0.31276, reference −0.31229.
+        const opts = fc.record({ lr, beta1: decay, beta2: slowDecay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
         const state = (n: number) => fc.record({ m: vec(n), v: vec(n, positive), vMax: maybe(vec(n, positive)) });
         fc.assert(fc.property(problem((n) => fc.tuple(state(n), opts)), ({ p, grads, extra: [st, o] }) => {
           const bc = (beta: number, k: number) => 1 - beta ** (o.t0 + k);
@@ -199,8 +208,7 @@ describe('optimizer kernels vs naive references', () => {
         // fast-check found both: float32, p = 0, g = −1.1e-3, 0, 0, β1 = β2 = 0, ε = 1e-10, wd = 3.4e-6 → p −0.4988
         // vs −0.4995; float64, g = 0.257, 0, 0, lr = 0.0275, wd = 0.297 → 0.01354403855 vs 0.01354403841. The
         // bit-exact float32 test below keeps every β2.
-        const beta2 = fc.oneof(fc.constantFrom(0.5, 0.9, 0.99, 0.999), fc.double({ min: 0.5, max: 0.999, noNaN: true }));
-        const opts = fc.record({ lr, beta1: decay, beta2, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+        const opts = fc.record({ lr, beta1: decay, beta2: slowDecay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
         fc.assert(fc.property(problem((n) => fc.tuple(vec(n), vec(n, positive), opts)), ({ p, grads, extra: [m0, u0, o] }) => {
           const bc1 = (k: number) => 1 - o.beta1 ** (o.t0 + k);
           agree(dtype, p, { m: m0, u: u0 }, grads,
@@ -224,8 +232,7 @@ describe('optimizer kernels vs naive references', () => {
         // reference −0.44322343577, exact −0.44322343568, both ~9e-11 off). Without weight decay the same forgetting
         // lets cm·m/ε-sized steps (up to 1e11) cancel. With β2 ≥ 0.5 every later v keeps ≥ β2³ ≥ 1/8 of an
         // earlier (1 − β2)·d², so denom stays at the scale of the largest earlier |d| and neither happens.
-        const beta2 = fc.oneof(fc.constantFrom(0.5, 0.9, 0.99, 0.999), fc.double({ min: 0.5, max: 0.999, noNaN: true }));
-        const opts = fc.record({ cg: lr, cm: lr, beta1: decay, beta2, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
+        const opts = fc.record({ cg: lr, cm: lr, beta1: decay, beta2: slowDecay, eps, weightDecay, t0: fc.integer({ min: 1, max: 50 }) });
         fc.assert(fc.property(problem((n) => fc.tuple(vec(n), vec(n, positive), opts)), ({ p, grads, extra: [m0, v0, o] }) => {
           const bc2 = (k: number) => 1 - o.beta2 ** (o.t0 + k);
           agree(dtype, p, { m: m0, v: v0 }, grads,
