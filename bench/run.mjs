@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --workload=W1,W4] [--backend=ts,wasm] [--threads=1,2] [--peer=pytorch]`: runs each workload in a fresh
+// `npm run bench [-- --workload=W1,W4] [--backend=ts,wasm] [--threads=1,2] [--peer=pytorch,tfjs-wasm,tfjs-cpu]`: runs each workload in a fresh
 // Node process (bundled from the TypeScript sources with esbuild, so no build step is needed), prints every JSON result
 // line as it arrives, then a table.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -41,22 +41,34 @@ for (const w of chosen) {
   }
 }
 
-// --peer=pytorch runs bench/peers/pytorch.py (W1–W4) right after each of our workloads, with the same thread count,
-// so both see the same machine state, and adds a table of speed ratios (TAPEGRAD_PYTHON names the interpreter).
+// --peer=pytorch,tfjs-wasm,tfjs-cpu runs the other systems right after each of our workloads, so that both see the same
+// machine state, and adds a table of speed ratios: bench/peers/pytorch.py (W1–W4, with our thread count; TAPEGRAD_PYTHON
+// names the interpreter) and bench/peers/tfjs/peer.mjs (W1–W5 on TF.js's WebAssembly or plain-JS backend, one thread).
 const peerArg = process.argv.find((a) => a.startsWith('--peer='));
-const peer = peerArg ? peerArg.slice('--peer='.length) : null;
-const PEER_WORKLOADS = ['W1', 'W2', 'W3', 'W4'];
+const PEERS = {
+  pytorch: ['W1', 'W2', 'W3', 'W4'],
+  'tfjs-wasm': ['W1', 'W2', 'W3', 'W4', 'W5'],
+  'tfjs-cpu': ['W1', 'W2', 'W3', 'W4', 'W5'],
+};
+const peers = peerArg ? peerArg.slice('--peer='.length).split(',').map((s) => s.trim()) : [];
 const python = process.env.TAPEGRAD_PYTHON ?? 'python3';
-if (peer !== null) {
-  if (peer !== 'pytorch') {
-    console.error(`bench: unknown peer '${peer}'; known: pytorch`);
+const tfjsDir = join(here, 'peers', 'tfjs');
+for (const peer of peers) {
+  if (!(peer in PEERS)) {
+    console.error(`bench: unknown peer '${peer}'; known: ${Object.keys(PEERS).join(', ')}`);
     process.exit(2);
   }
+}
+if (peers.includes('pytorch')) {
   const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     console.error(`bench: --peer=pytorch needs torch and numpy importable by '${python}' (pip install torch numpy; TAPEGRAD_PYTHON picks another interpreter)`);
     process.exit(2);
   }
+}
+if (peers.some((p) => p.startsWith('tfjs')) && !existsSync(join(tfjsDir, 'node_modules', '@tensorflow', 'tfjs-core'))) {
+  console.error('bench: the TF.js peers need their own dependencies: npm ci --prefix bench/peers/tfjs');
+  process.exit(2);
 }
 
 /** Runs a command, echoes and collects its JSON result lines; exits the bench if it fails. */
@@ -83,23 +95,47 @@ if (!existsSync(esbuild)) {
   process.exit(2);
 }
 
+/** Bundles a script with esbuild into bench/results/ (no build step needed); returns the bundle's path. */
+function bundle(entry, name, extra = []) {
+  const out = join(outDir, name);
+  execFileSync(esbuild, [entry, '--bundle', '--platform=node', '--format=esm', '--log-level=warning', ...extra, `--outfile=${out}`], { stdio: 'inherit' });
+  return out;
+}
+
+// The TF.js peer, bundled once: TF.js's ES modules (its Node bundles leave out the gradient registrations), with the
+// require and __dirname its Emscripten loader expects.
+const tfjsBundle = peers.some((p) => p.startsWith('tfjs')) ? bundle(join(tfjsDir, 'peer.mjs'), 'tfjs-peer.mjs', [
+  '--main-fields=module,main',
+  "--banner:js=import { createRequire as __peerRequire } from 'node:module'; import { dirname as __peerDirname } from 'node:path'; " +
+  "import { fileURLToPath as __peerPath } from 'node:url'; const require = __peerRequire(import.meta.url); const __dirname = __peerDirname(__peerPath(import.meta.url));",
+]) : null;
+
+/** Runs `peer` on workload w; `threads` is the thread count our run used (TF.js runs one). */
+function runPeer(peer, w, threads) {
+  if (peer === 'pytorch') {
+    return collect(`the pytorch peer (${w})`, python, [join(here, 'peers', 'pytorch.py'), `--workload=${w}`, `--threads=${threads}`], process.env);
+  }
+  const wasmDir = join(tfjsDir, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  return collect(`the ${peer} peer (${w})`, process.execPath, [tfjsBundle, `--backend=${peer.slice('tfjs-'.length)}`, `--workload=${w}`, `--wasm-dir=${wasmDir}`], process.env);
+}
+
 const results = [];
-/** [tapegrad result, PyTorch results of the run right after it] for the ratio table. */
+/** [tapegrad result, peer, that peer's results of the run right after it] for the ratio table. */
 const pairs = [];
 for (const backend of backends) for (const threads of threadCounts) for (const w of chosen) {
   const entry = join(here, WORKLOADS[w]);
-  const bundle = join(outDir, `${w}.mjs`);
-  execFileSync(esbuild, [entry, '--bundle', '--platform=node', '--format=esm', '--conditions=source', '--log-level=warning', `--outfile=${bundle}`], { stdio: 'inherit' });
+  const bundled = bundle(entry, `${w}.mjs`, ['--conditions=source']);
   const env = { ...process.env };
   if (backend !== undefined) env.TAPEGRAD_BACKEND = backend;
   if (threads !== undefined) env.TAPEGRAD_THREADS = threads;
-  const ours = collect(w, process.execPath, [bundle], env);
+  const ours = collect(w, process.execPath, [bundled], env);
   results.push(...ours);
-  if (peer !== null && PEER_WORKLOADS.includes(w)) {
+  for (const peer of peers) {
+    if (!PEERS[peer].includes(w)) continue;
     const t = threads ?? process.env.TAPEGRAD_THREADS ?? String(availableParallelism()); // the thread count our run used
-    const theirs = collect(`the ${peer} peer (${w})`, python, [join(here, 'peers', 'pytorch.py'), `--workload=${w}`, `--threads=${t}`], process.env);
+    const theirs = runPeer(peer, w, t);
     results.push(...theirs);
-    for (const r of ours) pairs.push([r, theirs]);
+    for (const r of ours) pairs.push([r, peer, theirs]);
   }
 }
 
@@ -124,13 +160,15 @@ printTable(['peer', 'workload', 'params', 'metric', 'value', 'unit', 'backend/th
 // for µs per op, the inverse of the values' ratio).
 const SPEEDS = { gflops: 1, steps_per_s: 1, ops_per_s: 1, us_per_op: -1 };
 const ratioRows = [];
-for (const [r, theirs] of pairs) {
+for (const [r, peer, theirs] of pairs) {
   const sense = SPEEDS[r.metric];
   if (sense === undefined) continue;
   const p = theirs.find((q) => q.metric === r.metric && q.params.n === r.params.n);
   if (p === undefined) continue;
   const ratio = sense > 0 ? r.value / p.value : p.value / r.value;
-  ratioRows.push([r.workload, r.params.n === undefined ? '' : `n=${r.params.n}`, r.metric, String(r.value), String(p.value),
-    `${r.params.backend}/${r.params.threads}`, ratio.toFixed(3)]);
+  ratioRows.push([r.workload, r.params.n === undefined ? '' : `n=${r.params.n}`, r.metric, String(r.value), `${r.params.backend}/${r.params.threads}`,
+    peer, String(p.value), `${p.params.threads}`, ratio.toFixed(3)]);
 }
-if (ratioRows.length > 0) printTable(['workload', 'params', 'metric', 'tapegrad', peer, 'backend/threads', 'speed ratio'], ratioRows);
+if (ratioRows.length > 0) {
+  printTable(['workload', 'params', 'metric', 'tapegrad', 'backend/threads', 'peer', 'peer value', 'peer threads', 'speed ratio'], ratioRows);
+}
