@@ -42,11 +42,11 @@ for (const w of chosen) {
 }
 
 // --peer=pytorch,tfjs-wasm,tfjs-cpu runs the other systems right after each of our workloads, so that both see the same
-// machine state, and adds a table of speed ratios: bench/peers/pytorch.py (W1–W4, with our thread count; TAPEGRAD_PYTHON
-// names the interpreter) and bench/peers/tfjs/peer.mjs (W1–W5 on TF.js's WebAssembly or plain-JS backend, one thread).
+// machine state, and adds a table of speed ratios: bench/peers/pytorch.py (with our thread count; TAPEGRAD_PYTHON
+// names the interpreter) and bench/peers/tfjs/peer.mjs (both W1–W5 on TF.js's WebAssembly or plain-JS backend, one thread).
 const peerArg = process.argv.find((a) => a.startsWith('--peer='));
 const PEERS = {
-  pytorch: ['W1', 'W2', 'W3', 'W4'],
+  pytorch: ['W1', 'W2', 'W3', 'W4', 'W5'],
   'tfjs-wasm': ['W1', 'W2', 'W3', 'W4', 'W5'],
   'tfjs-cpu': ['W1', 'W2', 'W3', 'W4', 'W5'],
 };

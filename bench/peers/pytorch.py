@@ -1,4 +1,4 @@
-"""PyTorch peer of bench-spec.md's W1-W4: the same data, model and timing rules as bench/*.ts.
+"""PyTorch peer of bench-spec.md's W1-W5: the same data, model and timing rules as bench/*.ts.
 
 `npm run bench -- --peer=pytorch` runs it right after each tapegrad workload (same thread count), so both
 see the same machine state, and prints tapegrad / PyTorch ratios. It needs `torch` and `numpy`
@@ -8,6 +8,7 @@ Run alone: python3 bench/peers/pytorch.py --workload=W1,W3 --threads=2
 Each result is one JSON line in bench-spec.md's format with "peer": "pytorch".
 """
 import json
+import resource
 import statistics
 import sys
 import time
@@ -75,7 +76,8 @@ def w1(base):
         emit("W1", p, "median_ms", s * 1e3, "ms")
 
 
-def w2(base):
+def make_w2_step():
+    """The W2 training step (bench/w2_mlp.ts); returns a function that runs one step and returns the loss."""
     x = uniform(1, 128 * 784, 0, 1).reshape(128, 784)
     y = labels(2, 128, 10)
     ws = [glorot(11, 784, 256), glorot(12, 256, 128), glorot(13, 128, 10)]
@@ -92,6 +94,11 @@ def w2(base):
         opt.step()
         return loss.item()
 
+    return step
+
+
+def w2(base):
+    step = make_w2_step()
     losses = [step() for _ in range(10)]
     times = []
     for _ in range(50):
@@ -168,13 +175,42 @@ def w4(base):
     emit("W4", p, "check_grad0", float(rep()), "")
 
 
+def rss_mib():
+    """The process's resident set now (Linux: /proc/self/statm's second field, in pages)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2 ** 20
+
+
+def w5(base):
+    rss_start = rss_mib()
+    step = make_w2_step()
+    rss100, last = 0.0, 0.0
+    t0 = time.perf_counter()
+    for i in range(1, 501):
+        last = step()
+        if i == 100:
+            rss100 = rss_mib()
+    seconds = time.perf_counter() - t0
+    rss500 = rss_mib()
+    if not np.isfinite(last):
+        sys.exit(f"pytorch peer: W5's loss is not finite ({last})")
+    p = {"steps": 500, **base}
+    emit("W5", p, "rss_start_mb", rss_start, "MiB")
+    emit("W5", {**p, "step": 100}, "rss_mb", rss100, "MiB")
+    emit("W5", {**p, "step": 500}, "rss_mb", rss500, "MiB")
+    emit("W5", p, "rss_growth_mb", rss500 - rss100, "MiB")
+    # ru_maxrss is in KiB on Linux, as Node's process.resourceUsage().maxRSS
+    emit("W5", p, "peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MiB")
+    emit("W5", p, "steps_per_s", 500 / seconds, "steps/s")
+
+
 def main():
     args = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
-    workloads = [w.strip().upper() for w in args.get("workload", "W1,W2,W3,W4").split(",")]
+    workloads = [w.strip().upper() for w in args.get("workload", "W1,W2,W3,W4,W5").split(",")]
     threads = int(args.get("threads", torch.get_num_threads()))
     torch.set_num_threads(threads)
     base = {"dtype": "float32", "backend": f"torch-{torch.__version__}", "threads": threads}
-    runners = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
+    runners = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
     for w in workloads:
         if w not in runners:
             sys.exit(f"pytorch peer: no {w} (it runs {', '.join(runners)})")
