@@ -14,10 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { uniform } from './data.mjs';
 import { matmul, tensor } from '../packages/core/src/index';
 import { emit, median, result, time, type BenchResult, backendParams } from './harness';
+import { W1_TIMING } from './timing.mjs';
 
 
 const SIZES = [64, 128, 256, 512, 1024];
-const TIMING = { warmups: 2, minReps: 5, maxReps: 200, budgetMs: 1500 };
 
 /**
  * The operation being timed, as one small closure: C = A @ B with the output allocated per call,
@@ -35,7 +35,7 @@ export async function run(): Promise<BenchResult[]> {
   for (const n of SIZES) {
     const call = makeCall(n);
     let sink = 0; // consumes every result, so the work cannot be optimised away
-    const times = time(() => { sink += call()[0]!; }, TIMING);
+    const times = time(() => { sink += call()[0]!; }, W1_TIMING);
     if (Number.isNaN(sink)) throw new Error(`W1: NaN in the result at n=${n}`);
     const ms = median(times);
     const params = { n, reps: times.length, dtype: 'float32', ...backendParams() };

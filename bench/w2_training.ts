@@ -1,17 +1,10 @@
 /** W2 of bench-spec.md: the MLP training step (see w2_mlp.ts); step 1's loss, 9 warm-ups, 50 timed steps. */
 import { makeW2Step, BATCH } from './w2_mlp';
 import { emit, median, result, type BenchResult, backendParams } from './harness';
+import { trainingSteps } from './timing.mjs';
 
 export function run(): BenchResult[] {
-  const step = makeW2Step();
-  const losses: number[] = [step()]; // step 1: check_loss_first
-  for (let i = 0; i < 9; i++) losses.push(step());
-  const times: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t0 = performance.now();
-    losses.push(step());
-    times.push(performance.now() - t0);
-  }
+  const { losses, times } = trainingSteps(makeW2Step());
   const sps = 1000 / median(times);
   const params = { batch: BATCH, layers: '784-256-128-10', reps: times.length, dtype: 'float32', ...backendParams() };
   return [

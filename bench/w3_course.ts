@@ -8,6 +8,7 @@ import { labels, uniform } from './data.mjs';
 import { noGrad, tensor } from '../packages/core/src/index';
 import { Linear, Sequential, Sigmoid, binaryCrossEntropy } from '../packages/nn/src/index';
 import { emit, median, result, type BenchResult, backendParams } from './harness';
+import { courseSteps } from './timing.mjs';
 
 const M = 5000, IN = 400, HIDDEN = 25, OUT = 10, LR = 1.0;
 
@@ -39,18 +40,7 @@ export function run(): BenchResult[] {
     return loss.item();
   };
 
-  const losses: number[] = [];
-  losses.push(step()); // step 1: check_loss_first
-  losses.push(step(), step()); // 2 more warm-ups
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 20 && (times.length < 1 || performance.now() - start < 20_000)) {
-    const t0 = performance.now();
-    losses.push(step());
-    times.push(performance.now() - t0);
-  }
-  // If the time budget cut the timed steps short, finish the 23 steps untimed for the check value.
-  while (losses.length < 23) losses.push(step());
+  const { losses, times } = courseSteps(step);
   const params_ = { m: M, layers: '400-25-10', reps: times.length, dtype: 'float32', ...backendParams() };
   return [
     result('W3', params_, 'steps_per_s', 1000 / median(times), 'steps/s'),

@@ -6,6 +6,7 @@
 import { uniform } from './data.mjs';
 import { tensor, tanh, noGrad, type Tensor } from '../packages/core/src/index';
 import { emit, median, result, time, type BenchResult, backendParams } from './harness';
+import { W4_TIMING as opts } from './timing.mjs';
 
 const CHAIN = 1000;
 
@@ -27,7 +28,6 @@ export function run(): BenchResult[] {
     L.backward();
     grad0 = x0.grad!.data[0]!;
   };
-  const opts = { warmups: 20, minReps: 5, maxReps: 50, budgetMs: 10_000 };
   const times = time(rep, opts);
   const s = median(times) / 1e3;
   const fwd = time(() => noGrad(() => chain(x0)).data[0], opts);

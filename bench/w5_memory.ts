@@ -5,23 +5,10 @@
  */
 import { makeW2Step } from './w2_mlp';
 import { emit, result, type BenchResult, backendParams } from './harness';
-
-const MB = 1024 * 1024;
+import { memoryRun } from './timing.mjs';
 
 export function run(): BenchResult[] {
-  const rssStart = process.memoryUsage().rss / MB;
-  const step = makeW2Step();
-  let rss100 = 0;
-  let last = 0;
-  const t0 = performance.now();
-  for (let i = 1; i <= 500; i++) {
-    last = step();
-    if (i === 100) rss100 = process.memoryUsage().rss / MB;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const rss500 = process.memoryUsage().rss / MB;
-  const peak = process.resourceUsage().maxRSS / 1024;
-  if (!Number.isFinite(last)) throw new Error(`W5: the loss is not finite (${last})`);
+  const { rssStart, rss100, rss500, peak, seconds } = memoryRun(makeW2Step);
   const params = { steps: 500, dtype: 'float32', ...backendParams() };
   return [
     result('W5', params, 'rss_start_mb', rssStart, 'MiB'),

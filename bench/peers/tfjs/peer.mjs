@@ -15,6 +15,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { glorot, labels, uniform } from '../../data.mjs';
+import { W1_TIMING, W4_TIMING, courseSteps, median, memoryRun, time, trainingSteps } from '../../timing.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--') && a.includes('=')).map((a) => a.slice(2).split('=', 2)));
 const backend = args.backend ?? 'wasm';
@@ -23,25 +24,6 @@ if (backend !== 'wasm' && backend !== 'cpu') {
   process.exit(2);
 }
 const PEER = `tfjs-${backend}`;
-
-/** Warm-ups, then minReps..maxReps timed repetitions within the budget (bench/harness.ts `time`); milliseconds each. */
-function timed(call, warmups, minReps, maxReps, budgetMs) {
-  for (let i = 0; i < warmups; i++) call();
-  const times = [];
-  const start = performance.now();
-  while (times.length < maxReps && (times.length < minReps || performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
-    call();
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
-
-function median(xs) {
-  const s = [...xs].sort((p, q) => p - q);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 function emit(workload, params, metric, value, unit) {
   console.log(JSON.stringify({ peer: PEER, workload, params, metric, value: Number(value.toPrecision(6)), unit }));
@@ -70,7 +52,7 @@ function w1(base) {
     const a = tf.tensor2d(uniform(1000 + n, n * n, -1, 1), [n, n]);
     const b = tf.tensor2d(uniform(2000 + n, n * n, -1, 1), [n, n]);
     // The output is allocated by each call and read back to the host; then freed (TF.js needs the dispose).
-    const times = timed(() => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); }, 2, 5, 200, 1500);
+    const times = time(() => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); }, W1_TIMING);
     const s = median(times) / 1000;
     const p = { n, reps: times.length, ...base };
     emit('W1', p, 'gflops', 2 * n ** 3 / s / 1e9, 'GFLOP/s');
@@ -103,15 +85,7 @@ function makeW2Step() {
 }
 
 function w2(base) {
-  const step = makeW2Step();
-  const losses = [step()];
-  for (let i = 0; i < 9; i++) losses.push(step());
-  const times = [];
-  for (let i = 0; i < 50; i++) {
-    const t0 = performance.now();
-    losses.push(step());
-    times.push(performance.now() - t0);
-  }
+  const { losses, times } = trainingSteps(makeW2Step());
   check('W2', 'check_loss_first', losses[0], '2.43367');
   const sps = 1000 / median(times);
   const p = { batch: 128, layers: '784-256-128-10', reps: times.length, ...base };
@@ -141,15 +115,7 @@ function w3(base) {
     loss.dispose();
     return value;
   };
-  const losses = [step(), step(), step()];
-  const times = [];
-  const start = performance.now();
-  while (times.length < 20 && (times.length < 1 || performance.now() - start < 20_000)) {
-    const t0 = performance.now();
-    losses.push(step());
-    times.push(performance.now() - t0);
-  }
-  while (losses.length < 23) losses.push(step());
+  const { losses, times } = courseSteps(step);
   check('W3', 'check_loss_first', losses[0], '6.56449');
   const p = { m, layers: '400-25-10', reps: times.length, ...base };
   emit('W3', p, 'steps_per_s', 1000 / median(times), 'steps/s');
@@ -169,8 +135,8 @@ function w4(base) {
   const grad = tf.grad((x) => tf.sum(chain(x)));
   const rep = () => tf.tidy(() => grad(x0).dataSync()[0]);
   const forwardOnly = () => tf.tidy(() => chain(x0).dataSync()[0]);
-  const times = timed(rep, 20, 1, 50, 10_000);
-  const fwd = timed(forwardOnly, 20, 1, 50, 10_000);
+  const times = time(rep, W4_TIMING);
+  const fwd = time(forwardOnly, W4_TIMING);
   const s = median(times) / 1000;
   const p = { n: 8, chain: 1000, reps: times.length, ...base };
   emit('W4', p, 'ops_per_s', 1000 / s, 'ops/s');
@@ -180,25 +146,13 @@ function w4(base) {
 }
 
 function w5(base) {
-  const MB = 1024 * 1024;
-  const rssStart = process.memoryUsage().rss / MB;
-  const step = makeW2Step();
-  let rss100 = 0;
-  let last = 0;
-  const t0 = performance.now();
-  for (let i = 1; i <= 500; i++) {
-    last = step();
-    if (i === 100) rss100 = process.memoryUsage().rss / MB;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const rss500 = process.memoryUsage().rss / MB;
-  if (!Number.isFinite(last)) throw new Error(`tfjs peer: W5's loss is not finite (${last})`);
+  const { rssStart, rss100, rss500, peak, seconds } = memoryRun(makeW2Step);
   const p = { steps: 500, ...base };
   emit('W5', p, 'rss_start_mb', rssStart, 'MiB');
   emit('W5', { ...p, step: 100 }, 'rss_mb', rss100, 'MiB');
   emit('W5', { ...p, step: 500 }, 'rss_mb', rss500, 'MiB');
   emit('W5', p, 'rss_growth_mb', rss500 - rss100, 'MiB');
-  emit('W5', p, 'peak_rss_mb', process.resourceUsage().maxRSS / 1024, 'MiB');
+  emit('W5', p, 'peak_rss_mb', peak, 'MiB');
   emit('W5', p, 'steps_per_s', 500 / seconds, 'steps/s');
 }
 
