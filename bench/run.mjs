@@ -42,20 +42,16 @@ for (const w of chosen) {
 }
 
 // --peer=pytorch,tfjs-wasm,tfjs-cpu runs the other systems right after each of our workloads, so that both see the same
-// machine state, and adds a table of speed ratios: bench/peers/pytorch.py (with our thread count; TAPEGRAD_PYTHON
-// names the interpreter) and bench/peers/tfjs/peer.mjs (both W1–W5 on TF.js's WebAssembly or plain-JS backend, one thread).
+// machine state, and adds a table of speed ratios: bench/peers/pytorch.py (W1–W5 with our thread count; TAPEGRAD_PYTHON
+// names the interpreter) and bench/peers/tfjs/peer.mjs (W1–W5 on TF.js's WebAssembly or plain-JS backend, one thread).
 const peerArg = process.argv.find((a) => a.startsWith('--peer='));
-const PEERS = {
-  pytorch: ['W1', 'W2', 'W3', 'W4', 'W5'],
-  'tfjs-wasm': ['W1', 'W2', 'W3', 'W4', 'W5'],
-  'tfjs-cpu': ['W1', 'W2', 'W3', 'W4', 'W5'],
-};
+const PEERS = ['pytorch', 'tfjs-wasm', 'tfjs-cpu']; // each runs all five workloads
 const peers = peerArg ? peerArg.slice('--peer='.length).split(',').map((s) => s.trim()) : [];
 const python = process.env.TAPEGRAD_PYTHON ?? 'python3';
 const tfjsDir = join(here, 'peers', 'tfjs');
 for (const peer of peers) {
-  if (!(peer in PEERS)) {
-    console.error(`bench: unknown peer '${peer}'; known: ${Object.keys(PEERS).join(', ')}`);
+  if (!PEERS.includes(peer)) {
+    console.error(`bench: unknown peer '${peer}'; known: ${PEERS.join(', ')}`);
     process.exit(2);
   }
 }
@@ -131,7 +127,6 @@ for (const backend of backends) for (const threads of threadCounts) for (const w
   const ours = collect(w, process.execPath, [bundled], env);
   results.push(...ours);
   for (const peer of peers) {
-    if (!PEERS[peer].includes(w)) continue;
     const t = threads ?? process.env.TAPEGRAD_THREADS ?? String(availableParallelism()); // the thread count our run used
     const theirs = runPeer(peer, w, t);
     results.push(...theirs);
