@@ -20,9 +20,11 @@ import os
 import numpy as np
 import torch
 
-from torch_streams import first_order, hessian_vector_products, stream_values, unit, write_fixture
+from torch_streams import first_order, hessian_vector_products, index_values, stream_values, write_fixture
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
+
+
 def stream(spec):
     """An input: float32(lo + (hi - lo) * u), then, when spec['away'] > 0, float32(x + sign(x) * away), so |x| >= away."""
     n = int(np.prod(spec['shape'], dtype=np.int64))
@@ -30,9 +32,8 @@ def stream(spec):
 
 
 def index_stream(seed, shape, size):
-    """Integer indices in [0, size): floor(u * size)."""
-    n = int(np.prod(shape, dtype=np.int64))
-    return np.floor(unit(seed, n) * size).astype(np.int64).reshape(shape)
+    """Integer indices in [0, size) shaped like `shape`."""
+    return index_values(seed, int(np.prod(shape, dtype=np.int64)), size).reshape(shape)
 
 
 # name -> (inputs, args) -> tensor; the test's table has the same names.

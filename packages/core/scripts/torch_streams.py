@@ -33,6 +33,11 @@ def stream_values(seed, n, lo, hi, away=0):
     return x.astype(np.float64)
 
 
+def index_values(seed, n, size):
+    """Integer indices in [0, size): floor(u * size), as int64."""
+    return np.floor(unit(seed, n) * size).astype(np.int64)
+
+
 def stored(t, step=1):
     """Every step-th element of tensor t as a list; float32 values as the shortest decimal that rounds back to them."""
     flat = t.detach().reshape(-1)[::step]

@@ -37,9 +37,11 @@ import torch.nn.functional as F
 
 # the input streams and float32 storage shared with core's generator (packages/core/scripts/torch_streams.py)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'core', 'scripts'))
-from torch_streams import first_order, hessian_vector_products, stored, unit, write_fixture  # noqa: E402
+from torch_streams import first_order, hessian_vector_products, index_values, stored, stream_values, unit, write_fixture  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch_reference.json')
+
+
 def flat_stream(spec):
     """
     An input's values, flat, as float64 holding float32 values:
@@ -51,14 +53,10 @@ def flat_stream(spec):
       difference from a target (the base stream, same seed) stays away from a loss's kink.
     """
     n = int(np.prod(spec['shape'], dtype=np.int64))
-    u = unit(spec['seed'], n)
     if spec.get('int'):
-        x = np.floor(spec['lo'] + (spec['hi'] - spec['lo']) * u)
+        x = np.floor(spec['lo'] + (spec['hi'] - spec['lo']) * unit(spec['seed'], n))
     else:
-        x = (spec['lo'] + (spec['hi'] - spec['lo']) * u).astype(np.float32).astype(np.float64)
-        away = spec.get('away', 0)
-        if away > 0:
-            x = (x + np.where(x < 0, -away, away)).astype(np.float32).astype(np.float64)
+        x = stream_values(spec['seed'], n, spec['lo'], spec['hi'], spec.get('away', 0))
         if 'gap' in spec:
             k, w = spec['gap']
             a = np.abs(x)
@@ -74,8 +72,8 @@ def stream(spec):
 
 
 def index_stream(seed, n, size):
-    """Integer indices in [0, size): floor(u * size)."""
-    return [int(v) for v in np.floor(unit(seed, n) * size)]
+    """Integer indices in [0, size), as a list."""
+    return index_values(seed, n, size).tolist()
 
 
 def class_weights(a, dtype):

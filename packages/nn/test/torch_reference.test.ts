@@ -3,9 +3,10 @@
  * (with respect to the input and the target of the losses, the input, weight and bias of the layers) and,
  * for the smooth cases in float64, Hessian-vector products (binaryCrossEntropy's: PyTorch's autograd of the
  * loss written with log and log1p, as its own double backward adds 1e−12 to p and 1 − p; see the
- * generator's bce_by_logs); BatchNorm1d's running statistics after one training forward. Every case runs in float64 and float32 on BOTH backends, since the nn project runs on the
- * default backend only: 'ts' (the TypeScript kernels) and 'wasm' (where these sizes reach the WebAssembly
- * kernels, and the 40 000-element binaryCrossEntropy case the worker pool). The expected values are
+ * generator's bce_by_logs); BatchNorm1d's running statistics after one training forward. Every case runs
+ * in float64 and float32 on BOTH backends, since the nn project runs on the default backend only: 'ts' (the
+ * TypeScript kernels) and 'wasm' (where these sizes reach the WebAssembly kernels, and the 40 000-element
+ * binaryCrossEntropy case the worker pool). The expected values are
  * test/fixtures/torch_reference.json, written by scripts/torch_reference.py with PyTorch 2.13 (CPU); the
  * inputs are regenerated here from the same counter-based streams (bench-spec.md "Data"), bit for bit.
  *
@@ -31,7 +32,7 @@ import {
   type Reduction,
 } from '../src/index';
 import { mulberry32 } from '../../core/test/support/mulberry32';
-import { expectClose, expectMatchesReference, TOLERANCE, type ReferenceEntry } from '../../core/test/support/torch_reference';
+import { expectClose, expectMatchesReference, streamValues, TOLERANCE, type ReferenceEntry } from '../../core/test/support/torch_reference';
 
 interface InputSpec {
   shape: number[];
@@ -66,27 +67,26 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch_reference.json
 /** The stream's values (the generator's `flat_stream`): see InputSpec, and the generator's docstring. */
 function stream(spec: InputSpec): number[] {
   const n = spec.shape.reduce((p, d) => p * d, 1);
-  const next = mulberry32(spec.seed);
-  const extra = spec.plus === undefined ? null : stream(spec.plus);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const u = next() / 4294967296;
-    let x: number;
-    if (spec.int) {
-      x = Math.floor(spec.lo + (spec.hi - spec.lo) * u);
-    } else {
-      x = Math.fround(spec.lo + (spec.hi - spec.lo) * u);
-      if ((spec.away ?? 0) > 0) x = Math.fround(x + (x < 0 ? -spec.away! : spec.away!));
-      if (spec.gap !== undefined) {
-        const [k, w] = spec.gap;
+  let xs: number[];
+  if (spec.int) {
+    const next = mulberry32(spec.seed);
+    xs = Array.from({ length: n }, () => Math.floor(spec.lo + (spec.hi - spec.lo) * (next() / 4294967296)));
+  } else {
+    // core's streams, then the gap
+    xs = streamValues(spec.seed, n, spec.lo, spec.hi, spec.away ?? 0);
+    if (spec.gap !== undefined) {
+      const [k, w] = spec.gap;
+      xs = xs.map((x) => {
         const a = Math.abs(x);
-        if (Math.abs(a - k) < w) x = Math.fround(Math.sign(x) * (a < k ? k - w : k + w));
-      }
+        return Math.abs(a - k) < w ? Math.fround(Math.sign(x) * (a < k ? k - w : k + w)) : x;
+      });
     }
-    if (extra !== null) x = Math.fround(x + extra[i]!);
-    out.push(x);
   }
-  return out;
+  if (spec.plus !== undefined) {
+    const extra = stream(spec.plus);
+    xs = xs.map((x, i) => Math.fround(x + extra[i]!));
+  }
+  return xs;
 }
 
 /** The options named in `keys` that the case sets (the others stay absent, so each loss applies its defaults). */
